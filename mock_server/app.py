@@ -1,0 +1,373 @@
+"""The app factory: one Connexion app per contract, behind one ASGI dispatcher.
+
+Each contract gets its own Connexion ``AsyncApp`` so that its routes, security schemes,
+validators and error handlers stay its own: an error raised anywhere in that app leaves
+through that API's renderer. A small dispatcher routes by each contract's base path (longest
+first; an empty base path catches the rest) and serves the index page at ``/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import importlib
+import json
+import logging
+import pkgutil
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import connexion
+import yaml
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from . import apis
+from .auth import Credential, CredentialRegistry, security_map
+from .contracts import Contract, Operation, load_contract
+from .errors import ErrorKind, MockError
+from .fakes import SchemaFaker, make_faker
+from .idempotency import IdempotencyCache
+from .rules import ApiRules, Call, Handler, Reply, SeedContext
+from .settings import MockSettings
+from .store import Store, StoreFull
+from .validation import validator_map
+
+__all__ = ["MockApp", "SetupError", "create_app"]
+
+logger = logging.getLogger("mock_server")
+JSON = "application/json"
+FIXED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
+
+
+class SetupError(Exception):
+    """The mock cannot start: a contract, fixture or rules module is missing or broken."""
+
+
+def _discover_rules() -> dict[str, ApiRules]:
+    found: dict[str, ApiRules] = {}
+    for module_info in pkgutil.iter_modules(apis.__path__):
+        module = importlib.import_module(f"{apis.__name__}.{module_info.name}")
+        rules = getattr(module, "RULES", None)
+        if isinstance(rules, ApiRules):
+            found[rules.name] = rules
+    return found
+
+
+def dump_json(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _error_from(exc: Exception) -> MockError:
+    """Translate whatever Connexion or Starlette raised into a :class:`MockError`."""
+    if isinstance(exc, MockError):
+        return exc
+    if isinstance(exc, StoreFull):
+        return MockError(507, f"The mock's store is full: {exc}", kind=ErrorKind.INTERNAL)
+    if isinstance(exc, HTTPException):
+        status = exc.status_code
+        detail = str(getattr(exc, "detail", "") or "")
+        by_status = {
+            400: ErrorKind.VALIDATION,
+            401: ErrorKind.UNAUTHORIZED,
+            403: ErrorKind.FORBIDDEN,
+            404: ErrorKind.NOT_FOUND,
+            405: ErrorKind.METHOD_NOT_ALLOWED,
+            413: ErrorKind.PAYLOAD_TOO_LARGE,
+            415: ErrorKind.UNSUPPORTED_MEDIA_TYPE,
+        }
+        kind = by_status.get(status, ErrorKind.INTERNAL)
+        extra = {"credentials_missing": detail == "No authorization token provided"}
+        if isinstance(exc, ProblemException) and status >= 500:
+            logger.error("contract violation or server error: %s", detail)
+        return MockError(status, detail or "Error", kind=kind, extra=extra)
+    logger.exception("unhandled error in the mock", exc_info=exc)
+    return MockError(500, "Internal error in the mock", kind=ErrorKind.INTERNAL)
+
+
+@dataclass
+class _MountedApi:
+    contract: Contract
+    rules: ApiRules
+    fixtures: dict[str, Any]
+    app: connexion.AsyncApp
+
+
+class _AccessMiddleware:
+    """After authentication, before validation: the operation's permission and the tenant."""
+
+    def __init__(self, app: ASGIApp, *, contract: Contract, rules: ApiRules) -> None:
+        self._app = app
+        self._contract = contract
+        self._rules = rules
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            extensions = scope.setdefault("extensions", {})
+            operation_id = extensions.get("connexion_routing", {}).get("operation_id")
+            operation = self._contract.operations.get(operation_id) if operation_id else None
+            context = extensions.setdefault("connexion_context", {})
+            principal = context.get("token_info", {}).get("principal")
+            if operation is not None and principal is not None:
+                if operation.permission and not principal.may(operation.permission):
+                    raise MockError(403, f"Missing permission {operation.permission}", kind=ErrorKind.FORBIDDEN)
+                context["tenant"] = self._tenant(scope, principal.tenants)
+        await self._app(scope, receive, send)
+
+    def _tenant(self, scope: Scope, allowed: tuple[str, ...]) -> str:
+        header = self._rules.tenant_header
+        if header is None:
+            return "default"
+        wanted = header.lower().encode("latin-1")
+        requested: str | None = next((v.decode("latin-1") for k, v in scope["headers"] if k == wanted), None)
+        if requested is None:
+            if not allowed:
+                raise MockError(403, "This credential has no tenant", kind=ErrorKind.FORBIDDEN)
+            return allowed[0]
+        if requested not in allowed:
+            raise MockError(
+                403, f"This credential cannot use {header} {requested!r}", kind=ErrorKind.FORBIDDEN, field=header
+            )
+        return requested
+
+
+class MockApp:
+    """Every contract's app, the shared store and credentials, behind one dispatcher."""
+
+    def __init__(self, settings: MockSettings) -> None:
+        self.settings = settings
+        self.store = Store(max_records=settings.max_records)
+        self.credentials = CredentialRegistry()
+        self.idempotency = IdempotencyCache(settings.idempotency_cache_size)
+        self.apis: dict[str, _MountedApi] = {}
+        rules_by_name = _discover_rules()
+        contract_paths = sorted(settings.contracts_dir.glob("*.yaml"))
+        if not contract_paths:
+            raise SetupError(f"no contracts (*.yaml) in {settings.contracts_dir}")
+        for path in contract_paths:
+            contract = load_contract(path)
+            rules = rules_by_name.get(contract.name)
+            if rules is None:
+                raise SetupError(f"{path}: no rules module in mock_server/apis declares RULES for {contract.name!r}")
+            missing = sorted(set(contract.operations) - set(rules.handlers))
+            if missing:
+                raise SetupError(f"{path}: no handler for operationId {', '.join(missing)}")
+            self.apis[contract.name] = _MountedApi(
+                contract, rules, self._fixtures(contract.name), self._build(contract, rules)
+            )
+        self._mounts = sorted(self.apis.values(), key=lambda mounted: len(mounted.contract.base_path), reverse=True)
+        self.reset()
+
+    def _fixtures(self, name: str) -> dict[str, Any]:
+        path = self.settings.fixtures_dir / f"{name}.yaml"
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise SetupError(f"{path}: cannot read the fixtures: {exc}") from exc
+        if not isinstance(data, dict):
+            raise SetupError(f"{path}: fixtures must be a mapping")
+        return data
+
+    def reset(self) -> None:
+        """Back to the seeded fixtures and default credentials."""
+        credentials: list[Credential] = []
+        for name, mounted in self.apis.items():
+            self.store.clear(name)
+            faker = make_faker(self.settings.seed)
+            fake = SchemaFaker(mounted.contract.spec, faker, FIXED_EPOCH)
+            mounted.rules.seed(SeedContext(name, self.store, mounted.fixtures, faker, fake, FIXED_EPOCH))
+            credentials.extend(
+                Credential.from_fixture(name, entry) for entry in mounted.fixtures.get("credentials", [])
+            )
+        self.credentials.replace_all(credentials)
+        self.idempotency.clear()
+
+    def _build(self, contract: Contract, rules: ApiRules) -> connexion.AsyncApp:
+        app = connexion.AsyncApp(
+            f"mock_server.{contract.name}",
+            validator_map=validator_map(),
+            validate_responses=self.settings.validate_responses,
+            swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+        )
+        endpoints = {
+            op_id: self._endpoint(contract, rules, contract.operations[op_id], handler)
+            for op_id, handler in rules.handlers.items()
+            if op_id in contract.operations
+        }
+        app.add_api(
+            contract.spec,
+            base_path=contract.base_path,
+            resolver=Resolver(function_resolver=endpoints.__getitem__),
+            security_map=security_map(
+                contract.name, self.credentials, contract.spec.get("components", {}).get("securitySchemes", {})
+            ),
+        )
+        app.add_middleware(
+            _AccessMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, contract=contract, rules=rules
+        )
+
+        async def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+            rendered = rules.render_error(_error_from(exc))
+            return ConnexionResponse(
+                status_code=rendered.status,
+                body=dump_json(rendered.body),
+                mimetype=JSON,
+                headers=dict(rendered.headers),
+            )
+
+        for exception_class in (MockError, ProblemException, HTTPException, Exception):
+            app.add_error_handler(exception_class, render)
+        return app
+
+    def _endpoint(
+        self, contract: Contract, rules: ApiRules, operation: Operation, handler: Handler
+    ) -> Callable[..., Awaitable[Response]]:
+        async def endpoint(**params: Any) -> Response:
+            request = connexion.request
+            context = connexion.context.context
+            body = params.get("body")
+            arguments = {name: value for name, value in params.items() if name in operation.argument_names}
+            headers = {k.lower(): v for k, v in request.headers.items()}
+            tenant = str(context["tenant"])
+            principal = context["token_info"]["principal"]
+            cache_key: tuple[str, ...] | None = None
+            fingerprint = ""
+            if operation.idempotent_by_key and "idempotency-key" in headers:
+                cache_key = (contract.name, tenant, principal.name, headers["idempotency-key"])
+                fingerprint = IdempotencyCache.fingerprint(operation.method, request.url.path, body)
+                remembered = self.idempotency.lookup(cache_key)
+                if remembered is not None:
+                    if remembered[0] != fingerprint:
+                        raise MockError(
+                            409,
+                            "Idempotency-Key was already used with another request",
+                            kind=ErrorKind.CONFLICT,
+                            field="Idempotency-Key",
+                        )
+                    return self._respond(remembered[1], replayed=True)
+            host = headers.get("host", f"{self.settings.host}:{self.settings.port}")
+            with self.store.transaction(contract.name, tenant) as tx:
+                reply = handler(
+                    Call(
+                        operation=operation,
+                        principal=principal,
+                        tenant=tenant,
+                        params=arguments,
+                        headers=headers,
+                        body=body,
+                        tx=tx,
+                        base_url=f"{request.url.scheme}://{host}",
+                        now=datetime.now(UTC).replace(microsecond=0),
+                    )
+                )
+            if cache_key is not None and 200 <= reply.status < 300:
+                self.idempotency.remember(cache_key, fingerprint, reply)
+            return self._respond(reply, replayed=False)
+
+        endpoint.__name__ = operation.operation_id
+        return endpoint
+
+    @staticmethod
+    def _respond(reply: Reply, *, replayed: bool) -> Response:
+        headers = dict(reply.headers)
+        if replayed:
+            headers["Idempotent-Replayed"] = "true"
+        if reply.body is None:
+            return Response(status_code=reply.status, headers=headers)
+        return Response(dump_json(reply.body), status_code=reply.status, headers=headers, media_type=JSON)
+
+    def index(self) -> list[dict[str, str]]:
+        return [
+            {
+                "api": name,
+                "title": mounted.contract.title,
+                "base_path": mounted.contract.base_path or "/",
+                "swagger_ui": f"{mounted.contract.base_path}/ui/",
+                "openapi_json": f"{mounted.contract.base_path}/openapi.json",
+            }
+            for name, mounted in self.apis.items()
+        ]
+
+    async def _serve_index(self, scope: Scope, receive: Receive, send: Send) -> None:
+        accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
+        entries = self.index()
+        if "application/json" in accept and "text/html" not in accept:
+            response = Response(dump_json({"apis": entries}), media_type=JSON)
+        else:
+            rows = "".join(
+                f"<tr><td>{html.escape(e['title'])}</td><td><code>{html.escape(e['base_path'])}</code></td>"
+                f"<td><a href='{html.escape(e['swagger_ui'])}'>Swagger UI</a></td>"
+                f"<td><a href='{html.escape(e['openapi_json'])}'>openapi.json</a></td></tr>"
+                for e in entries
+            )
+            page = (
+                "<!doctype html><meta charset=utf-8><title>invoice-contracts mock</title>"
+                "<h1>invoice-contracts mock</h1><table><tr><th>API</th><th>Base path</th><th colspan=2>Docs</th></tr>"
+                f"{rows}</table>"
+            )
+            response = Response(page, media_type="text/html")
+        await response(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        path = scope.get("path", "")
+        if path == "/" and scope["type"] == "http":
+            await self._serve_index(scope, receive, send)
+            return
+        for mounted in self._mounts:
+            base = mounted.contract.base_path
+            if not base or path == base or path.startswith(base + "/"):
+                await mounted.app(scope, receive, send)
+                return
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        """Start every contract's app with the server, so a broken one fails at startup."""
+        running: list[tuple[asyncio.Queue[MutableMapping[str, Any]], asyncio.Task[None]]] = []
+        message = await receive()
+        try:
+            for mounted in self.apis.values():
+                running.append(await _start(mounted.app))
+        except Exception as exc:
+            await send({"type": "lifespan.startup.failed", "message": str(exc)})
+            return
+        await send({"type": "lifespan.startup.complete"})
+        message = await receive()
+        if message["type"] == "lifespan.shutdown":
+            for queue, task in running:
+                await queue.put({"type": "lifespan.shutdown"})
+                await task
+            await send({"type": "lifespan.shutdown.complete"})
+
+
+async def _start(app: ASGIApp) -> tuple[asyncio.Queue[MutableMapping[str, Any]], asyncio.Task[None]]:
+    inbox: asyncio.Queue[MutableMapping[str, Any]] = asyncio.Queue()
+    started: asyncio.Future[MutableMapping[str, Any]] = asyncio.get_running_loop().create_future()
+    await inbox.put({"type": "lifespan.startup"})
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"].startswith("lifespan.startup") and not started.done():
+            started.set_result(message)
+
+    async def run() -> None:
+        await app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, inbox.get, send)
+
+    task = asyncio.create_task(run())
+    message = await started
+    if message["type"] == "lifespan.startup.failed":
+        raise SetupError(str(message.get("message", "startup failed")))
+    return inbox, task
+
+
+def create_app(settings: MockSettings | None = None) -> MockApp:
+    """Build the mock for every contract in ``settings.contracts_dir``."""
+    return MockApp(settings or MockSettings())

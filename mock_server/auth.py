@@ -1,0 +1,147 @@
+"""Credentials, principals and the Connexion security handlers that check them.
+
+Connexion finds a scheme's check function by a dotted name in the contract
+(``x-apikeyInfoFunc`` ...); the contracts are vendor documents and must not name our code, so
+:func:`security_map` hands Connexion handler classes whose check function is bound to this
+process's :class:`CredentialRegistry` instead. Secrets are compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from connexion.security import (
+    ApiKeySecurityHandler,
+    BasicSecurityHandler,
+    BearerSecurityHandler,
+)
+
+__all__ = ["ALL_PERMISSIONS", "Credential", "CredentialRegistry", "Principal", "security_map"]
+
+ALL_PERMISSIONS = "*"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: what they may do, and on which tenants (first one is the default)."""
+
+    name: str
+    permissions: frozenset[str]
+    tenants: tuple[str, ...] = ()
+
+    def may(self, permission: str) -> bool:
+        return ALL_PERMISSIONS in self.permissions or permission in self.permissions
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A secret accepted for one security scheme of one API's contract."""
+
+    api: str
+    scheme: str
+    secret: str
+    principal: Principal = field(compare=False)
+
+    @classmethod
+    def from_fixture(cls, api: str, entry: Mapping[str, Any]) -> Credential:
+        return cls(
+            api=api,
+            scheme=str(entry["scheme"]),
+            secret=str(entry["secret"]),
+            principal=Principal(
+                name=str(entry.get("name", entry["scheme"])),
+                permissions=frozenset(str(p) for p in entry.get("permissions", [ALL_PERMISSIONS])),
+                tenants=tuple(str(t) for t in entry.get("tenants", ())),
+            ),
+        )
+
+
+class CredentialRegistry:
+    """Every credential the mock accepts, per API and scheme."""
+
+    def __init__(self, credentials: Iterable[Credential] = ()) -> None:
+        self._lock = threading.Lock()
+        self._by_scheme: dict[tuple[str, str], list[Credential]] = {}
+        for credential in credentials:
+            self.add(credential)
+
+    def add(self, credential: Credential) -> None:
+        with self._lock:
+            self._by_scheme.setdefault((credential.api, credential.scheme), []).append(credential)
+
+    def replace_all(self, credentials: Iterable[Credential]) -> None:
+        fresh: dict[tuple[str, str], list[Credential]] = {}
+        for credential in credentials:
+            fresh.setdefault((credential.api, credential.scheme), []).append(credential)
+        with self._lock:
+            self._by_scheme = fresh
+
+    def all(self) -> list[Credential]:
+        with self._lock:
+            return [c for group in self._by_scheme.values() for c in group]
+
+    def authenticate(self, api: str, scheme: str, secret: str) -> Principal | None:
+        """The principal whose secret matches, comparing every candidate in constant time."""
+        with self._lock:
+            candidates = list(self._by_scheme.get((api, scheme), ()))
+        given = secret.encode("utf-8", "surrogateescape")
+        found: Principal | None = None
+        for credential in candidates:
+            if hmac.compare_digest(credential.secret.encode("utf-8"), given):
+                found = credential.principal
+        return found
+
+
+def _token_info(principal: Principal | None) -> dict[str, Any] | None:
+    if principal is None:
+        return None
+    return {"sub": principal.name, "principal": principal}
+
+
+def _handler_class(base: type, check: Callable[..., dict[str, Any] | None]) -> type:
+    def resolve(self: object, security_scheme: dict[str, Any]) -> Callable[..., Any]:
+        return check
+
+    return type(f"Mock{base.__name__}", (base,), {"_resolve_func": resolve})
+
+
+def security_map(api: str, registry: CredentialRegistry, schemes: Mapping[str, Any]) -> dict[str, type]:
+    """Connexion ``security_map`` that checks the contract's schemes against ``registry``.
+
+    Connexion keys handlers by scheme *type*, so a contract may declare at most one scheme of
+    each type (true of all our contracts; checked here).
+    """
+    by_type: dict[str, str] = {}
+    for name, scheme in schemes.items():
+        kind = str(scheme.get("scheme", scheme["type"])).lower() if scheme["type"] == "http" else scheme["type"]
+        if kind in by_type:
+            raise ValueError(f"{api}: two security schemes of type {kind}: {by_type[kind]}, {name}")
+        by_type[kind] = name
+
+    handlers: dict[str, type] = {}
+    if "apiKey" in by_type:
+        scheme_name = by_type["apiKey"]
+
+        def check_api_key(api_key: str, required_scopes: object = None) -> dict[str, Any] | None:
+            return _token_info(registry.authenticate(api, scheme_name, api_key))
+
+        handlers["apiKey"] = _handler_class(ApiKeySecurityHandler, check_api_key)
+    if "bearer" in by_type:
+        bearer_scheme = by_type["bearer"]
+
+        def check_bearer(token: str) -> dict[str, Any] | None:
+            return _token_info(registry.authenticate(api, bearer_scheme, token))
+
+        handlers["bearer"] = _handler_class(BearerSecurityHandler, check_bearer)
+    if "basic" in by_type:
+        basic_scheme = by_type["basic"]
+
+        def check_basic(username: str, password: str) -> dict[str, Any] | None:
+            return _token_info(registry.authenticate(api, basic_scheme, f"{username}:{password}"))
+
+        handlers["basic"] = _handler_class(BasicSecurityHandler, check_basic)
+    return handlers

@@ -1,0 +1,72 @@
+"""One exception type for every error the mock answers, and the contract for rendering it.
+
+Rules modules and the engine raise :class:`MockError`; each API's rules module supplies an
+:class:`ErrorRenderer` that turns it into that API's documented error body (and may choose a
+different status, as Keyline does for validation errors). Nothing here knows an API.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+__all__ = ["ErrorKind", "ErrorRenderer", "MockError", "RenderedError"]
+
+
+class ErrorKind(enum.Enum):
+    """What went wrong, independent of any API's vocabulary."""
+
+    VALIDATION = "validation"
+    MISSING_PARAMETER = "missing_parameter"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    CONFLICT = "conflict"
+    INVALID_OPERATION = "invalid_operation"
+    UNSUPPORTED_VERSION = "unsupported_version"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    INTERNAL = "internal"
+
+
+class MockError(Exception):
+    """An error response in the making.
+
+    ``code`` is the API's own error code when the raiser knows it (rules modules do); the
+    renderer derives one from ``kind`` otherwise. ``extra`` carries API-specific fields such as
+    Solvimon's ``resource_id``.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        kind: ErrorKind,
+        code: str | None = None,
+        field: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.kind = kind
+        self.code = code
+        self.field = field
+        self.extra: Mapping[str, Any] = extra or {}
+
+
+@dataclass(frozen=True)
+class RenderedError:
+    status: int
+    body: Any
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class ErrorRenderer(Protocol):
+    """Turns a :class:`MockError` into an API's documented error response."""
+
+    def __call__(self, error: MockError) -> RenderedError: ...

@@ -1,0 +1,22 @@
+"""Settings of one mock server process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["PROJECT_ROOT", "MockSettings"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class MockSettings:
+    host: str = "127.0.0.1"
+    port: int = 4010
+    seed: int = 1
+    contracts_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "openapi")
+    fixtures_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "fixtures")
+    validate_responses: bool = False
+    idempotency_cache_size: int = 10_000
+    max_records: int = 1_000_000

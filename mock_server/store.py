@@ -1,0 +1,114 @@
+"""In-memory state, namespaced per API and tenant, changed only through transactions.
+
+Every request that changes state runs its read-modify-write inside ``Store.transaction``:
+the store's lock is held for the whole of it, writes are staged and applied only when the
+block ends without an exception, so no reader ever sees a half-written change and a failed
+rule leaves nothing behind. Stored objects are shared with readers and must not be mutated
+in place: ``Transaction.get_for_update`` hands out a private copy, ``put`` replaces it.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["Store", "StoreFull", "Transaction"]
+
+Record = dict[str, Any]
+_Namespace = dict[str, dict[Any, Record]]
+
+
+class StoreFull(Exception):
+    """Raised when a write would exceed the store's record cap."""
+
+
+class Transaction:
+    """A staged view of one tenant's namespace."""
+
+    def __init__(self, namespace: _Namespace, counters: dict[str, int]) -> None:
+        self._namespace = namespace
+        self._counters = counters
+        self._staged: dict[str, dict[Any, Record]] = {}
+        self._staged_counters: dict[str, int] = {}
+
+    def get(self, collection: str, key: Any) -> Record | None:
+        """The current record, shared: read it, never mutate it."""
+        staged = self._staged.get(collection)
+        if staged is not None and key in staged:
+            return staged[key]
+        return self._namespace.get(collection, {}).get(key)
+
+    def get_for_update(self, collection: str, key: Any) -> Record | None:
+        """A private deep copy of the record, to change and ``put`` back."""
+        record = self.get(collection, key)
+        return None if record is None else copy.deepcopy(record)
+
+    def values(self, collection: str) -> list[Record]:
+        """All records of a collection in insertion order, staged writes included."""
+        merged = dict(self._namespace.get(collection, {}))
+        merged.update(self._staged.get(collection, {}))
+        return list(merged.values())
+
+    def put(self, collection: str, key: Any, record: Record) -> None:
+        self._staged.setdefault(collection, {})[key] = record
+
+    def next_id(self, collection: str) -> int:
+        """The next integer id of a collection (1-based, never reused)."""
+        current = self._staged_counters.get(collection, self._counters.get(collection, 0))
+        self._staged_counters[collection] = current + 1
+        return current + 1
+
+    def _staged_count(self) -> int:
+        return sum(
+            1
+            for collection, records in self._staged.items()
+            for key in records
+            if key not in self._namespace.get(collection, {})
+        )
+
+    def _commit(self) -> None:
+        for collection, records in self._staged.items():
+            self._namespace.setdefault(collection, {}).update(records)
+        self._counters.update(self._staged_counters)
+
+
+class Store:
+    """State of every API and tenant, with one lock for all writes."""
+
+    def __init__(self, max_records: int = 1_000_000) -> None:
+        self._lock = threading.RLock()
+        self._data: dict[str, dict[str, _Namespace]] = {}
+        self._counters: dict[str, dict[str, dict[str, int]]] = {}
+        self._records = 0
+        self.max_records = max_records
+
+    @contextmanager
+    def transaction(self, api: str, tenant: str) -> Iterator[Transaction]:
+        """Run a read-modify-write atomically; writes land only if the block succeeds."""
+        with self._lock:
+            namespace = self._data.setdefault(api, {}).setdefault(tenant, {})
+            counters = self._counters.setdefault(api, {}).setdefault(tenant, {})
+            tx = Transaction(namespace, counters)
+            yield tx
+            added = tx._staged_count()
+            if self._records + added > self.max_records:
+                raise StoreFull(f"the store holds {self._records} records; its cap is {self.max_records}")
+            tx._commit()
+            self._records += added
+
+    def tenants(self, api: str) -> list[str]:
+        with self._lock:
+            return list(self._data.get(api, {}))
+
+    def clear(self, api: str) -> None:
+        with self._lock:
+            for namespace in self._data.pop(api, {}).values():
+                self._records -= sum(len(records) for records in namespace.values())
+            self._counters.pop(api, None)
+
+    @property
+    def record_count(self) -> int:
+        return self._records
