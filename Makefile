@@ -16,8 +16,8 @@ mock: $(INSTALLED)
 	$(BIN)/mock-server $(ARGS)
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check mock_server conformance tests
-	$(BIN)/ruff format --check mock_server conformance tests
+	$(BIN)/ruff check mock_server conformance oas tests
+	$(BIN)/ruff format --check mock_server conformance oas tests
 
 typecheck: $(INSTALLED)
 	$(BIN)/mypy --strict

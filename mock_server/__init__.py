@@ -1,6 +1,12 @@
 """A stateful mock server for invoicing APIs, served from their OpenAPI contracts."""
 
-from .app import MockApp, SetupError, create_app
-from .settings import MockSettings
+import warnings
+
+# Connexion imports Starlette's test client at import time, which warns about httpx on every
+# start; nothing a user of the mock can act on.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+
+from .app import MockApp, SetupError, create_app  # noqa: E402
+from .settings import MockSettings  # noqa: E402
 
 __all__ = ["MockApp", "MockSettings", "SetupError", "create_app"]

@@ -183,7 +183,11 @@ class MockApp:
             self.store.clear(name)
             faker = make_faker(self.settings.seed)
             fake = SchemaFaker(mounted.contract.spec, faker, FIXED_EPOCH)
-            mounted.rules.seed(SeedContext(name, self.store, mounted.fixtures, faker, fake, FIXED_EPOCH))
+            try:
+                mounted.rules.seed(SeedContext(name, self.store, mounted.fixtures, faker, fake, FIXED_EPOCH))
+            except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                path = self.settings.fixtures_dir / f"{name}.yaml"
+                raise SetupError(f"{path}: fixtures do not fit the {name} rules: {exc!r}") from exc
             credentials.extend(
                 Credential.from_fixture(name, entry) for entry in mounted.fixtures.get("credentials", [])
             )

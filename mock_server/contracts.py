@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import yaml
+from oas import DocumentError, load_document, resolve_refs
 
 __all__ = ["Contract", "ContractError", "Operation", "load_contract"]
 
@@ -59,25 +59,15 @@ def _base_path(spec: dict[str, Any]) -> str:
     return urlparse(url).path.rstrip("/")
 
 
-def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    ref = node.get("$ref")
-    if not isinstance(ref, str):
-        return node
-    target: Any = spec
-    for part in ref.removeprefix("#/").split("/"):
-        target = target[part]
-    return dict(target)
-
-
 def _operations(spec: dict[str, Any]) -> dict[str, Operation]:
     operations: dict[str, Operation] = {}
     for path, item in spec.get("paths", {}).items():
-        shared = [_resolve(spec, p) for p in item.get("parameters", [])]
+        shared = [resolve_refs(spec, p) for p in item.get("parameters", [])]
         for method in HTTP_METHODS:
             if method not in item:
                 continue
             operation = item[method]
-            parameters = shared + [_resolve(spec, p) for p in operation.get("parameters", [])]
+            parameters = shared + [resolve_refs(spec, p) for p in operation.get("parameters", [])]
             operation_id = operation.get("operationId")
             if not operation_id:
                 raise ContractError(f"{method.upper()} {path} has no operationId")
@@ -96,11 +86,9 @@ def _operations(spec: dict[str, Any]) -> dict[str, Operation]:
 def load_contract(path: Path) -> Contract:
     """Read and index one contract file; raises :class:`ContractError` with the file's name."""
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContractError(f"{path}: cannot read the contract: {exc}") from exc
-    if not isinstance(spec, dict) or not str(spec.get("openapi", "")).startswith("3.0"):
-        raise ContractError(f"{path}: not an OpenAPI 3.0 document")
+        spec = load_document(path)
+    except DocumentError as exc:
+        raise ContractError(str(exc)) from exc
     return Contract(
         name=path.stem,
         path=path.resolve(),

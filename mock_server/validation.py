@@ -23,31 +23,13 @@ from connexion.validators.json import JSONResponseBodyValidator
 from jsonschema import Draft4Validator
 from starlette.types import Scope
 
+from oas import to_json_schema
+
 from .errors import ErrorKind, MockError
 
-__all__ = ["schema_error", "to_json_schema", "validator_map"]
+__all__ = ["schema_error", "validator_map"]
 
 _FORMATS = jsonschema.FormatChecker()
-_COMPOSITE = ("allOf", "anyOf", "oneOf", "$ref")
-
-
-def to_json_schema(schema: Any) -> Any:
-    """Translate an OpenAPI 3.0 schema (refs already inlined) to plain Draft 4."""
-    if isinstance(schema, list):
-        return [to_json_schema(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    converted = {key: to_json_schema(value) for key, value in schema.items() if not key.startswith("x-")}
-    if not converted.pop("nullable", False):
-        return converted
-    if "enum" in converted and None not in converted["enum"]:
-        converted["enum"] = [*converted["enum"], None]
-    if "type" in converted:
-        converted["type"] = [converted["type"], "null"]
-        return converted
-    if any(key in converted for key in _COMPOSITE):
-        return {"anyOf": [{"type": "null"}, converted]}
-    return converted
 
 
 def _field_path(error: jsonschema.ValidationError) -> str:

@@ -1,0 +1,60 @@
+"""Read an OpenAPI document and inline its local ``$ref``s."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["DocumentError", "load_document", "resolve_refs"]
+
+
+class DocumentError(Exception):
+    """A document that cannot be read or is not OpenAPI 3.0."""
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise DocumentError(f"{path}: cannot read the contract: {exc}") from exc
+    if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3.0"):
+        raise DocumentError(f"{path}: not an OpenAPI 3.0 document")
+    return document
+
+
+def _pointer(document: dict[str, Any], ref: str) -> Any:
+    target: Any = document
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part.replace("~1", "/").replace("~0", "~")]
+    return target
+
+
+_WHOLE = object()
+
+
+def resolve_refs(document: dict[str, Any], node: Any = _WHOLE, _seen: tuple[str, ...] = ()) -> Any:
+    """A copy of ``node`` (default: the whole document) with every local ``$ref`` inlined.
+
+    Sibling keys of a ``$ref`` (our contracts use none) are kept beside the inlined target.
+    A reference cycle raises :class:`DocumentError`.
+    """
+    if node is _WHOLE:
+        node = document
+    if isinstance(node, list):
+        return [resolve_refs(document, item, _seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        if ref in _seen:
+            raise DocumentError(f"reference cycle through {ref}")
+        try:
+            target = _pointer(document, ref)
+        except (KeyError, IndexError, TypeError) as exc:
+            raise DocumentError(f"unresolvable reference {ref}") from exc
+        siblings = {k: v for k, v in node.items() if k != "$ref"}
+        resolved = resolve_refs(document, target, (*_seen, ref))
+        return {**resolved, **resolve_refs(document, siblings, _seen)} if siblings else resolved
+    return {key: resolve_refs(document, value, _seen) for key, value in node.items()}

@@ -1,0 +1,98 @@
+"""Shared fixtures: the mock as a real uvicorn process on a free loopback port, and in-process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mock_server import MockSettings, create_app
+
+from starlette.testclient import TestClient  # isort: skip  (after mock_server, which silences its warning)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SOLVIMON_ALL = {"X-API-KEY": "sk_test_all"}
+CHARGEOVER_AUTH = ("co_test_user", "co_test_pass")
+KEYLINE_AUTH = {"Authorization": "Bearer kl_test_token"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    process: subprocess.Popen[bytes]
+    startup_seconds: float
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=10)
+
+
+def start_server(*args: str, env: dict[str, str] | None = None) -> LiveServer:
+    port = free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "--port", str(port), *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            stderr = process.stderr.read().decode() if process.stderr else ""
+            raise RuntimeError(f"mock server exited with {process.returncode}: {stderr}")
+        try:
+            if httpx.get(base_url + "/", timeout=1).status_code == 200:
+                return LiveServer(base_url, process, time.perf_counter() - started)
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("mock server did not start within 30 s")
+
+
+def stop_server(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+    if server.process.stderr:
+        server.process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def live_server() -> Iterator[LiveServer]:
+    """A fresh mock process per test module (responses checked against the contracts)."""
+    server = start_server("--validate-responses")
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def http(live_server: LiveServer) -> Iterator[httpx.Client]:
+    with live_server.client() as client:
+        yield client
+
+
+@pytest.fixture
+def in_process() -> Iterator[TestClient]:
+    """The same app without a process, with response validation on."""
+    app = create_app(MockSettings(validate_responses=True))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client

@@ -1,0 +1,195 @@
+"""Contract hygiene: valid OpenAPI, complete operations, seed-documented statuses, valid examples, links."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft4Validator, FormatChecker
+from openapi_spec_validator import validate
+
+from conformance.provenance import PROVENANCE_LEVELS, provenance_entries
+from oas import load_document, resolve_refs, to_json_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACTS = sorted((ROOT / "openapi").glob("*.yaml"))
+METHODS = ("get", "put", "post", "delete", "patch")
+
+# What each seed document states about an operation's responses; the contract must keep all of it.
+SEED_STATUSES = {
+    ("solvimon", "postInvoicesByResourceIdCredit"): {"200", "400", "401", "403", "500"},  # seed 000
+    ("solvimon", "postInvoicesByResourceIdRefund"): {"200", "400", "401", "403"},  # seed 001
+    ("solvimon", "postInvoicesByResourceIdRefresh"): {"200", "400", "401", "403", "500"},  # seed 003
+    ("chargeover", "createInvoice"): {"201", "400", "401"},  # seed 002
+    ("keyline", "listReversalInvoices"): {"200", "401"},  # seed 004 + KL-DOCS status list
+    ("keyline", "getReversalInvoice"): {"200", "401"},  # seed 004 + KL-DOCS status list
+}
+
+# Stateful flows that must be connected by OpenAPI links: (contract, from operation, to operation).
+REQUIRED_LINKS = [
+    ("solvimon", "getInvoices", "getInvoicesByResourceId"),
+    ("solvimon", "getInvoicesByResourceId", "postInvoicesByResourceIdCredit"),
+    ("solvimon", "postInvoicesByResourceIdCredit", "postInvoicesByResourceIdRefund"),
+    ("chargeover", "createInvoice", "getInvoice"),
+    ("keyline", "createCustomerInvoice", "createReversalInvoice"),
+    ("keyline", "createReversalInvoice", "getReversalInvoice"),
+]
+
+
+def operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        operation["operationId"]: operation
+        for item in document["paths"].values()
+        for method, operation in item.items()
+        if method in METHODS
+    }
+
+
+def load(name: str) -> dict[str, Any]:
+    return load_document(ROOT / "openapi" / f"{name}.yaml")
+
+
+def test_there_are_three_contracts() -> None:
+    assert [path.stem for path in CONTRACTS] == ["chargeover", "keyline", "solvimon"]
+
+
+@pytest.mark.parametrize("path", CONTRACTS, ids=lambda p: p.stem)
+def test_contract_passes_openapi_spec_validator(path: Path) -> None:
+    validate(load_document(path))
+
+
+@pytest.mark.parametrize("path", CONTRACTS, ids=lambda p: p.stem)
+def test_every_operation_has_id_summary_provenance_and_401(path: Path) -> None:
+    document = load_document(path)
+    for item in document["paths"].values():
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            assert operation.get("operationId"), f"{method} without operationId"
+            assert operation.get("summary"), operation["operationId"]
+            assert operation.get("x-provenance") in {"documented", "inferred", "assumed"}, operation["operationId"]
+            assert operation.get("x-source"), operation["operationId"]
+            assert "401" in operation["responses"], operation["operationId"]
+            if operation.get("x-permission"):
+                assert "403" in operation["responses"], operation["operationId"]
+
+
+@pytest.mark.parametrize(("api", "operation_id"), sorted(SEED_STATUSES))
+def test_operation_documents_every_status_of_its_seed(api: str, operation_id: str) -> None:
+    documented = set(operations(load(api))[operation_id]["responses"])
+    assert SEED_STATUSES[api, operation_id] <= documented
+
+
+def test_solvimon_permissions_match_the_seeds() -> None:
+    by_id = operations(load("solvimon"))
+    assert by_id["postInvoicesByResourceIdCredit"]["x-permission"] == "INVOICE.CREDIT.CREATE"
+    assert by_id["postInvoicesByResourceIdRefund"]["x-permission"] == "INVOICE.REFUND"
+    assert by_id["postInvoicesByResourceIdRefresh"]["x-permission"] == "INVOICE.REFRESH"
+    assert by_id["getInvoices"]["x-permission"] == "INVOICE.VIEW"
+    assert by_id["getInvoicesByResourceId"]["x-permission"] == "INVOICE.VIEW"
+
+
+SEED_FIELD = re.compile(r"^([a-z][a-z0-9_]*?)(string|boolean|list|object|enum|datetime)(?= |$)|^([a-z][a-z0-9_]*)$")
+
+
+def seed_response_fields(seed: str) -> set[str]:
+    """Field names of a Solvimon seed's Response section (one field per line, type glued on)."""
+    path = next((ROOT.parent / "shared" / "seeds").glob(f"{seed}_*.txt"), None)
+    if path is None:
+        pytest.skip("the seed documents (../shared/seeds) are not beside this checkout")
+    lines = path.read_text().splitlines()
+    section = lines[lines.index("Response") + 1 : lines.index("Errors")]
+    fields = set()
+    for line in section:
+        match = SEED_FIELD.match(line)
+        if match:
+            fields.add(match.group(1) or match.group(3))
+    return fields
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "003"])
+def test_solvimon_invoice_has_every_field_of_the_seed(seed: str) -> None:
+    fields = seed_response_fields(seed)
+    assert len(fields) > 50, "the seed parser found too few fields"
+    invoice = load("solvimon")["components"]["schemas"]["Invoice"]["properties"]
+    assert fields - set(invoice) == set()
+
+
+def _examples(node: Any, schema: Any = None) -> list[tuple[Any, Any]]:
+    """(example, schema) pairs: media-type examples and schema-level examples."""
+    found: list[tuple[Any, Any]] = []
+    if isinstance(node, dict):
+        if "schema" in node and isinstance(node["schema"], dict):
+            if "example" in node:
+                found.append((node["example"], node["schema"]))
+            for example in (node.get("examples") or {}).values():
+                found.append((example["value"], node["schema"]))
+        if "example" in node and ("type" in node or "properties" in node or "allOf" in node):
+            found.append((node["example"], {k: v for k, v in node.items() if k != "example"}))
+        for value in node.values():
+            found.extend(_examples(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_examples(value))
+    return found
+
+
+@pytest.mark.parametrize("path", CONTRACTS, ids=lambda p: p.stem)
+def test_every_example_validates_against_its_schema(path: Path) -> None:
+    document = resolve_refs(load_document(path))
+    pairs = _examples(document["paths"]) + _examples(document["components"])
+    assert pairs, "a contract without examples gives the mock and Swagger UI nothing to show"
+    for example, schema in pairs:
+        errors = list(Draft4Validator(to_json_schema(schema), format_checker=FormatChecker()).iter_errors(example))
+        assert not errors, f"{example!r}: {errors[0].message}"
+
+
+@pytest.mark.parametrize(("api", "source", "target"), REQUIRED_LINKS)
+def test_stateful_flow_is_linked(api: str, source: str, target: str) -> None:
+    operation = operations(load(api))[source]
+    targets = {
+        link["operationId"]
+        for response in operation["responses"].values()
+        for link in (response.get("links") or {}).values()
+    }
+    assert target in targets
+
+
+@pytest.mark.parametrize("path", CONTRACTS, ids=lambda p: p.stem)
+def test_links_point_at_existing_operations(path: Path) -> None:
+    document = load_document(path)
+    known = set(operations(document))
+    for operation in operations(document).values():
+        for response in operation["responses"].values():
+            for link in (response.get("links") or {}).values():
+                assert link["operationId"] in known
+
+
+def test_keyline_reversal_invoices_are_read_only() -> None:
+    paths = load("keyline")["paths"]
+    for path, item in paths.items():
+        if path.startswith("/accounting/reversal_invoices"):
+            assert set(item) <= {"get", "parameters"}, path
+
+
+def test_chargeover_create_requires_a_line_item() -> None:
+    schema = load("chargeover")["components"]["schemas"]["InvoiceCreate"]
+    assert "line_items" in schema["required"]
+    assert schema["properties"]["line_items"]["minItems"] == 1
+
+
+@pytest.mark.parametrize("path", CONTRACTS, ids=lambda p: p.stem)
+def test_docs_list_every_inferred_or_assumed_element(path: Path) -> None:
+    docs = (ROOT / "docs" / "contracts.md").read_text()
+    entries = provenance_entries(load_document(path))
+    assert entries
+    missing = [entry.pointer for entry in entries if f"`{entry.pointer}`" not in docs]
+    assert not missing, f"docs/contracts.md lacks {missing}"
+
+
+@pytest.mark.parametrize("path", CONTRACTS, ids=lambda p: p.stem)
+def test_every_provenance_value_is_allowed(path: Path) -> None:
+    entries = provenance_entries(load_document(path), include_documented=True)
+    assert {entry.level for entry in entries} <= set(PROVENANCE_LEVELS)
