@@ -239,6 +239,21 @@ def test_refresh_of_one_part_leaves_the_others(http: httpx.Client) -> None:
     assert after["customer"] == before["customer"]
 
 
+def test_refresh_of_tax_rates_recomputes_the_amounts(http: httpx.Client) -> None:
+    before = invoice(http, "inv_beta_0003", {**SOLVIMON_ALL, "x-platform-id": "plat_beta"})
+    assert before["invoice_amount_including_tax"]["quantity"] == "86.80"  # 80.00 at the old 8.5 %
+    response = http.post(
+        "/v1/invoices/inv_beta_0003/refresh",
+        json={"type": "TAX_RATES"},
+        headers={**SOLVIMON_ALL, "x-platform-id": "plat_beta"},
+    )
+    after = response.json()
+    assert after["invoice_amount_including_tax"] == {"quantity": "87.10", "currency": "USD"}
+    assert after["tax_summary"]["tax_amount"]["quantity"] == "7.10"
+    assert after["periods"][0]["groups"][0]["lines"][0]["amount_including_tax"]["quantity"] == "87.10"
+    assert after["customer"] == before["customer"]
+
+
 def test_refresh_of_a_final_invoice_is_400(http: httpx.Client) -> None:
     assert_api_error(http.post("/v1/invoices/inv_alpha_0001/refresh", headers=SOLVIMON_ALL), 400, "INVALID_OPERATION")
 

@@ -294,6 +294,7 @@ def seed(context: SeedContext) -> None:
             settings = {
                 "currency": config["currency"],
                 "tax_rate": str(config["tax_rate"]),
+                "previous_tax_rate": str(config.get("previous_tax_rate", config["tax_rate"])),
                 "payment_acceptor_ids": list(config["payment_acceptor_ids"]),
                 "billing_entity": entity,
             }
@@ -365,14 +366,15 @@ def _seed_invoice(
         snapshot["po_number"] = None
     lines = [Decimal(str(value)) for value in entry["lines"]]
     net = sum(lines, Decimal(0))
-    rate = Decimal(str(settings["tax_rate"]))
+    # A stale invoice was issued under the platform's previous tax rate, for /refresh to update.
+    rate = Decimal(str(settings["previous_tax_rate"] if entry.get("stale") else settings["tax_rate"]))
     total = net * (1 + rate / 100)
     paid = total if entry.get("paid") else Decimal(0)
     invoice = _new_invoice(
         invoice_id=entry["id"],
         number=entry["number"],
         platform=platform,
-        settings=settings,
+        settings={**settings, "tax_rate": str(rate)},
         customer=snapshot,
         kind=entry["type"],
         status=entry["status"],
@@ -746,9 +748,30 @@ def refresh_invoice(call: Call) -> Reply:
             invoice["billing_entity_id"] = settings["billing_entity"]["id"]
         if "PAYMENT_ACCEPTOR" in parts:
             invoice["payment_acceptor_ids"] = list(settings["payment_acceptor_ids"])
+        if "TAX_RATES" in parts:
+            _apply_tax_rate(invoice, Decimal(str(settings["tax_rate"])))
     invoice["updated_at"] = _timestamp(max(call.now, _parse(invoice["updated_at"]) + timedelta(seconds=1)))
     call.tx.put(INVOICES, invoice["id"], invoice)
     return Reply(200, invoice)
+
+
+def _apply_tax_rate(invoice: dict[str, Any], rate: Decimal) -> None:
+    """Recompute every tax-including amount of an invoice from its net amounts and ``rate``."""
+    currency = invoice["billing_currency"]
+    factor = 1 + rate / 100
+    for period in invoice["periods"]:
+        parts = [period, *(period.get("groups") or [])]
+        parts += [line for group in period.get("groups") or [] for line in group.get("lines") or []]
+        for part in parts:
+            part["amount_including_tax"] = _amount(_qty(part["amount_excluding_tax"]) * factor, currency)
+    net = _net_total(invoice)
+    total = net * factor
+    paid = _qty(invoice["paid_invoice_amount"])
+    invoice["tax_summary"] = _tax_summary(net, rate, currency, invoice["tax_summary"]["country_code"])
+    invoice["invoice_amount_including_tax"] = _amount(total, currency)
+    invoice["open_invoice_amount"] = _amount(total - paid, currency)
+    invoice["payment_status"] = _payment_status(paid, total)
+    invoice["paid"] = invoice["payment_status"] == "PAID"
 
 
 def _parse(stamp: str) -> datetime:
