@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PROVENANCE_LEVELS", "ProvenanceEntry", "provenance_entries", "markdown_table"]
+__all__ = ["PROVENANCE_LEVELS", "ProvenanceEntry", "markdown_table", "provenance_entries"]
 
 PROVENANCE_LEVELS = ("documented", "inferred", "assumed")
 

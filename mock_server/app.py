@@ -39,6 +39,7 @@ from .idempotency import IdempotencyCache
 from .rules import ApiRules, Call, Handler, Reply, SeedContext
 from .settings import MockSettings
 from .store import Store, StoreFull
+from .uri_parsing import ExplodedArrayURIParser
 from .validation import validator_map
 
 __all__ = ["MockApp", "SetupError", "create_app"]
@@ -88,7 +89,7 @@ def _error_from(exc: Exception) -> MockError:
         extra = {"credentials_missing": detail == "No authorization token provided"}
         if isinstance(exc, ProblemException) and status >= 500:
             logger.error("contract violation or server error: %s", detail)
-        return MockError(status, detail or "Error", kind=kind, extra=extra)
+        return MockError(status, detail or "Error", kind=kind, extra=extra, headers=exc.headers)
     logger.exception("unhandled error in the mock", exc_info=exc)
     return MockError(500, "Internal error in the mock", kind=ErrorKind.INTERNAL)
 
@@ -198,6 +199,7 @@ class MockApp:
         app = connexion.AsyncApp(
             f"mock_server.{contract.name}",
             validator_map=validator_map(),
+            uri_parser_class=ExplodedArrayURIParser,
             validate_responses=self.settings.validate_responses,
             swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
         )
@@ -219,12 +221,16 @@ class MockApp:
         )
 
         async def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-            rendered = rules.render_error(_error_from(exc))
+            error = _error_from(exc)
+            if error.kind is ErrorKind.METHOD_NOT_ALLOWED:
+                # Starlette lists only the first matching route's methods; the contract knows them all.
+                error.headers = {"Allow": ", ".join(contract.allowed_methods(request.url.path))}
+            rendered = rules.render_error(error)
             return ConnexionResponse(
                 status_code=rendered.status,
                 body=dump_json(rendered.body),
                 mimetype=JSON,
-                headers=dict(rendered.headers),
+                headers={**error.headers, **rendered.headers},
             )
 
         for exception_class in (MockError, ProblemException, HTTPException, Exception):

@@ -7,12 +7,13 @@ required permission of an operation from ``x-permission``, and which operations 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-from oas import DocumentError, load_document, resolve_refs
+from oas import DocumentError, load_document, resolve_refs, server_base_path
 
 __all__ = ["Contract", "ContractError", "Operation", "load_contract"]
 
@@ -38,7 +39,7 @@ class Operation:
         return "idempotency-key" in self.header_parameters
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Contract:
     name: str
     path: Path
@@ -50,13 +51,21 @@ class Contract:
     def title(self) -> str:
         return str(self.spec["info"]["title"])
 
+    def allowed_methods(self, url_path: str) -> list[str]:
+        """The methods the contract documents for a request path (for ``Allow`` on a 405)."""
+        for pattern, methods in self._path_patterns:
+            if pattern.fullmatch(url_path):
+                return methods
+        return []
 
-def _base_path(spec: dict[str, Any]) -> str:
-    servers = spec.get("servers") or [{"url": "/"}]
-    url = str(servers[0]["url"])
-    for name, variable in (servers[0].get("variables") or {}).items():
-        url = url.replace("{" + name + "}", str(variable.get("default", "")))
-    return urlparse(url).path.rstrip("/")
+    @cached_property
+    def _path_patterns(self) -> list[tuple[re.Pattern[str], list[str]]]:
+        patterns = []
+        for template, item in self.spec.get("paths", {}).items():
+            regex = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(self.base_path + template))
+            methods = [m.upper() for m in HTTP_METHODS if m in item]
+            patterns.append((re.compile(regex), methods))
+        return patterns
 
 
 def _operations(spec: dict[str, Any]) -> dict[str, Operation]:
@@ -93,6 +102,6 @@ def load_contract(path: Path) -> Contract:
         name=path.stem,
         path=path.resolve(),
         spec=spec,
-        base_path=_base_path(spec),
+        base_path=server_base_path(spec),
         operations=_operations(spec),
     )

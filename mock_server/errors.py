@@ -37,7 +37,7 @@ class MockError(Exception):
 
     ``code`` is the API's own error code when the raiser knows it (rules modules do); the
     renderer derives one from ``kind`` otherwise. ``extra`` carries API-specific fields such as
-    Solvimon's ``resource_id``.
+    Solvimon's ``resource_id``. ``headers`` go out whatever the renderer does (``Allow`` on a 405).
     """
 
     def __init__(
@@ -49,6 +49,7 @@ class MockError(Exception):
         code: str | None = None,
         field: str | None = None,
         extra: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -57,6 +58,7 @@ class MockError(Exception):
         self.code = code
         self.field = field
         self.extra: Mapping[str, Any] = extra or {}
+        self.headers: Mapping[str, str] = headers or {}
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import yaml
 
-__all__ = ["DocumentError", "load_document", "resolve_refs"]
+__all__ = ["DocumentError", "load_document", "resolve_refs", "server_base_path"]
 
 
 class DocumentError(Exception):
@@ -58,3 +59,12 @@ def resolve_refs(document: dict[str, Any], node: Any = _WHOLE, _seen: tuple[str,
         resolved = resolve_refs(document, target, (*_seen, ref))
         return {**resolved, **resolve_refs(document, siblings, _seen)} if siblings else resolved
     return {key: resolve_refs(document, value, _seen) for key, value in node.items()}
+
+
+def server_base_path(document: dict[str, Any]) -> str:
+    """The path part of the first server URL (variables at their defaults), without a trailing slash."""
+    servers = document.get("servers") or [{"url": "/"}]
+    url = str(servers[0]["url"])
+    for name, variable in (servers[0].get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable.get("default", "")))
+    return urlparse(url).path.rstrip("/")

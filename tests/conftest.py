@@ -41,11 +41,11 @@ class LiveServer:
         return httpx.Client(base_url=self.base_url, timeout=10)
 
 
-def start_server(*args: str, env: dict[str, str] | None = None) -> LiveServer:
+def start_server(*args: str, module: str = "mock_server", env: dict[str, str] | None = None) -> LiveServer:
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "--port", str(port), *args],
+        [sys.executable, "-m", module, *args, "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

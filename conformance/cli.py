@@ -1,0 +1,127 @@
+"""The ``conformance`` command line: ``run`` (and ``provenance``).
+
+Exit codes: 0 the target conforms, 1 violations were found, 2 usage error, unreachable target
+or unusable contract. Each ends with one line that says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from oas import DocumentError, load_document
+
+from .profiles import PROFILES
+from .provenance import markdown_table, provenance_entries
+from .runner import LAYERS, check_reachable, run
+from .targets import API_NAMES, CONTRACTS_DIR, Credentials, Target, TargetError, load_target_file, parse_basic
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        print(f"conformance: usage error: {message} (see --help)", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="conformance", description="Check an invoicing API against its contract.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run_parser = commands.add_parser("run", help="run the scenario and schema layers against a base URL")
+    which = run_parser.add_argument_group("what to check")
+    which.add_argument("--api", choices=API_NAMES, help="the API (its contract is openapi/API.yaml)")
+    which.add_argument("--contract", type=Path, help="a contract file instead of --api's")
+    which.add_argument("--base-url", help="where the API's real paths live, e.g. http://127.0.0.1:4010")
+    which.add_argument("--targets", type=Path, help="a targets file (YAML); see docs/conformance.md")
+    which.add_argument("--target", help="the target's name in --targets")
+    creds = run_parser.add_argument_group("credentials")
+    creds.add_argument("--api-key", help="API key (sent in the contract's apiKey header)")
+    creds.add_argument("--bearer", help="bearer token")
+    creds.add_argument("--basic", metavar="USER:PASS", help="HTTP Basic credentials")
+    creds.add_argument("--platform-id", help="Solvimon x-platform-id to send")
+    creds.add_argument("--restricted-api-key", help="a key lacking the action permissions (403 checks)")
+    creds.add_argument("--restricted-bearer", help="a bearer token lacking the action permissions")
+    creds.add_argument("--other-platform-api-key", help="a key of another platform (tenant isolation checks)")
+    how = run_parser.add_argument_group("how")
+    how.add_argument("--profile", choices=sorted(PROFILES), default="ci")
+    how.add_argument("--seed", type=int, default=1)
+    how.add_argument("--report-dir", type=Path, default=Path("reports"))
+    how.add_argument("--only", choices=LAYERS, help="run one layer only")
+    how.add_argument("--quiet", action="store_true", help="hide Schemathesis' own progress output")
+
+    provenance = commands.add_parser("provenance", help="list what contracts mark as inferred or assumed")
+    provenance.add_argument("paths", nargs="+", type=Path)
+    return parser
+
+
+def _target(args: argparse.Namespace) -> Target:
+    settings: dict[str, object] = {}
+    if args.targets or args.target:
+        if not (args.targets and args.target):
+            raise TargetError("--targets and --target go together")
+        settings = load_target_file(args.targets, args.target)
+
+    def pick(name: str) -> str | None:
+        value = getattr(args, name, None)
+        if value is None:
+            value = settings.get(name)
+        return None if value is None else str(value)
+
+    api = pick("api")
+    contract_setting = pick("contract")
+    contract = Path(contract_setting) if contract_setting else None
+    if contract is None:
+        if api is None:
+            raise TargetError("give --api or --contract")
+        contract = CONTRACTS_DIR / f"{api}.yaml"
+    base_url = pick("base_url")
+    if not base_url:
+        raise TargetError("give --base-url (or base_url in the targets file)")
+    return Target(
+        api=api or contract.stem,
+        contract_path=contract,
+        base_url=base_url,
+        credentials=Credentials(api_key=pick("api_key"), bearer=pick("bearer"), basic=parse_basic(pick("basic"))),
+        platform_id=pick("platform_id"),
+        restricted=Credentials(api_key=pick("restricted_api_key"), bearer=pick("restricted_bearer")),
+        other_platform=Credentials(api_key=pick("other_platform_api_key")),
+    ).with_contract()
+
+
+def _run(args: argparse.Namespace) -> int:
+    target = _target(args)
+    if not target.credentials:
+        raise TargetError(
+            "give credentials (--api-key, --bearer or --basic): without them every check would only see 401s"
+        )
+    check_reachable(target)
+    layers = (args.only,) if args.only else LAYERS
+    report = run(
+        target, PROFILES[args.profile], seed=args.seed, report_dir=args.report_dir, layers=layers, quiet=args.quiet
+    )
+    print()
+    print(report.table())
+    print(f"\nReports: {args.report_dir / 'conformance-report.md'}, {args.report_dir / 'conformance-junit.xml'}")
+    print(report.summary_line())
+    return EXIT_VIOLATIONS if report.failed else EXIT_OK
+
+
+def _provenance(args: argparse.Namespace) -> int:
+    for path in args.paths:
+        print(f"## {path}\n\n{markdown_table(provenance_entries(load_document(path)))}\n")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args) if args.command == "run" else _provenance(args)
+    except (TargetError, DocumentError) as exc:
+        print(f"conformance: {exc}", file=sys.stderr)
+        return EXIT_USAGE

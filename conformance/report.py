@@ -1,0 +1,154 @@
+"""Results of a run and the reports written from them: terminal lines, JUnit XML, Markdown.
+
+Every failing result keeps the HTTP exchanges that showed the failure, so the Markdown report
+can print each one as a curl command (credentials redacted).
+"""
+
+from __future__ import annotations
+
+import enum
+import shlex
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Exchange", "Report", "Result", "Status"]
+
+SECRET_HEADERS = frozenset({"authorization", "x-api-key"})
+BODY_LIMIT = 2000
+
+
+class Status(enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    SKIP = "skip"
+
+
+@dataclass(frozen=True)
+class Exchange:
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str
+    status: int
+    response_body: str
+
+    def curl(self) -> str:
+        parts = ["curl", "-i", "-X", self.method]
+        for name, value in self.request_headers.items():
+            if name.lower() in ("host", "content-length", "accept-encoding", "connection", "user-agent", "accept"):
+                continue
+            shown = "<redacted>" if name.lower() in SECRET_HEADERS else value
+            parts += ["-H", f"{name}: {shown}"]
+        if self.request_body:
+            parts += ["--data-raw", self.request_body]
+        parts.append(self.url)
+        return " ".join(shlex.quote(part) for part in parts)
+
+
+@dataclass
+class Result:
+    layer: str
+    name: str
+    status: Status
+    message: str = ""
+    source: str = ""
+    seconds: float = 0.0
+    exchanges: list[Exchange] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    api: str
+    base_url: str
+    profile: str
+    results: list[Result] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def counts(self) -> dict[Status, int]:
+        return {status: sum(1 for r in self.results if r.status is status) for status in Status}
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status is Status.FAIL for r in self.results)
+
+    def summary_line(self) -> str:
+        counts = self.counts()
+        verdict = "does NOT conform" if self.failed else "conforms"
+        return (
+            f"{self.api} at {self.base_url} {verdict}: {counts[Status.PASS]} passed, {counts[Status.FAIL]} failed,"
+            f" {counts[Status.SKIP]} skipped in {self.seconds:.1f} s"
+        )
+
+    def table(self) -> str:
+        width = max((len(r.name) for r in self.results), default=10)
+        lines = [f"{'layer':<9} {'check':<{width}}  result"]
+        for result in self.results:
+            note = (
+                f"  ({result.message.splitlines()[0]})" if result.status is not Status.PASS and result.message else ""
+            )
+            lines.append(f"{result.layer:<9} {result.name:<{width}}  {result.status.value.upper()}{note}")
+        return "\n".join(lines)
+
+    def write_junit(self, path: Path) -> None:
+        counts = self.counts()
+        suite = ET.Element(
+            "testsuite",
+            name=f"conformance.{self.api}",
+            tests=str(len(self.results)),
+            failures=str(counts[Status.FAIL]),
+            skipped=str(counts[Status.SKIP]),
+            time=f"{self.seconds:.3f}",
+        )
+        for result in self.results:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"{self.api}.{result.layer}",
+                name=result.name,
+                time=f"{result.seconds:.3f}",
+            )
+            if result.status is Status.FAIL:
+                failure = ET.SubElement(
+                    case, "failure", message=result.message.splitlines()[0] if result.message else "failed"
+                )
+                failure.text = "\n\n".join([result.message, *(e.curl() for e in result.exchanges)])
+            elif result.status is Status.SKIP:
+                ET.SubElement(case, "skipped", message=result.message)
+        suites = ET.Element("testsuites")
+        suites.append(suite)
+        ET.indent(suites)
+        path.write_text(ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n", encoding="utf-8")
+
+    def write_markdown(self, path: Path) -> None:
+        lines = [
+            f"# Conformance: {self.api}",
+            "",
+            f"Target `{self.base_url}`, profile `{self.profile}`.",
+            "",
+            f"**{self.summary_line()}**",
+            "",
+        ]
+        lines += ["| layer | check | result | source |", "|---|---|---|---|"]
+        for result in self.results:
+            lines.append(f"| {result.layer} | {result.name} | {result.status.value} | {result.source} |")
+        failures = [r for r in self.results if r.status is Status.FAIL]
+        if failures:
+            lines += ["", "## Failures"]
+        for result in failures:
+            lines += ["", f"### {result.layer}: {result.name}", "", "```text", result.message, "```"]
+            for exchange in result.exchanges:
+                lines += ["", "Reproduce:", "", "```sh", exchange.curl(), "```"]
+                lines += [
+                    "",
+                    f"Response `{exchange.status}`:",
+                    "",
+                    "```json",
+                    exchange.response_body[:BODY_LIMIT],
+                    "```",
+                ]
+        skips = [r for r in self.results if r.status is Status.SKIP]
+        if skips:
+            lines += ["", "## Skipped, with the reason", ""]
+            lines += [f"- **{r.name}**: {r.message}" for r in skips]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")

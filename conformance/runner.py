@@ -1,0 +1,86 @@
+"""One conformance run: discovery, the scenario layer, the schema layer, then the reports."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from .profiles import Profile
+from .report import Report, Result, Status
+from .scenarios import PACKS, Context, ScenarioFailure, SchemaTuning, Skip
+from .scenarios.base import run_scenario
+from .schema_layer import run_schema_layer
+from .targets import Target, TargetError
+
+__all__ = ["LAYERS", "check_reachable", "run"]
+
+LAYERS = ("scenarios", "schema")
+
+
+def check_reachable(target: Target) -> None:
+    """Any HTTP answer will do; no answer at all is a usage problem (exit 2), not a violation."""
+    try:
+        httpx.get(target.base_url, timeout=10)
+    except httpx.HTTPError as exc:
+        raise TargetError(f"cannot reach {target.base_url}: {exc.__class__.__name__}: {exc}") from exc
+
+
+def _print_live(result: Result) -> None:
+    first_line = result.message.splitlines()[0] if result.message else ""
+    note = f": {first_line}" if result.status is not Status.PASS and first_line else ""
+    print(
+        f"  {result.status.value.upper():<4} {result.layer}: {result.name} ({result.seconds:.2f} s){note}", flush=True
+    )
+
+
+def run(
+    target: Target,
+    profile: Profile,
+    *,
+    seed: int,
+    report_dir: Path,
+    layers: tuple[str, ...] = LAYERS,
+    quiet: bool = False,
+    echo: Callable[[Result], None] = _print_live,
+) -> Report:
+    started = time.perf_counter()
+    report = Report(target.api, target.base_url, profile.name)
+    pack = PACKS.get(target.api)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    with httpx.Client(timeout=30) as client:
+        # Scenarios first: fuzzing may use up the resources they need (credit every invoice...).
+        if "scenarios" in layers:
+            if pack is None:
+                report.results.append(
+                    Result("scenario", "scenario pack", Status.SKIP, f"no scenario pack for {target.api!r}")
+                )
+            else:
+                print(f"Scenarios ({len(pack.scenarios)}) against {target.base_url}:", flush=True)
+                for scenario in pack.scenarios:
+                    result = run_scenario(scenario, target, client)
+                    report.results.append(result)
+                    echo(result)
+        if "schema" in layers:
+            discovered: dict[str, dict[str, object]] = {}
+            if pack is not None and pack.tuning.discover is not None:
+                try:
+                    discovered = pack.tuning.discover(Context(target, client))
+                except (ScenarioFailure, Skip, KeyError, TypeError, ValueError) as exc:
+                    print(
+                        f"  note: could not discover test data ({exc}); Schemathesis will generate ids", file=sys.stderr
+                    )
+            print(f"Schema layer: Schemathesis, profile {profile.name}:", flush=True)
+            tuning = pack.tuning if pack is not None else SchemaTuning()
+            for result in run_schema_layer(
+                target, profile, tuning, discovered, seed=seed, report_dir=report_dir, quiet=quiet
+            ):
+                report.results.append(result)
+                echo(result)
+    report.seconds = time.perf_counter() - started
+    report.write_junit(report_dir / "conformance-junit.xml")
+    report.write_markdown(report_dir / "conformance-report.md")
+    return report

@@ -1,0 +1,160 @@
+"""ChargeOver scenarios: create with Location, the create rules, the envelopes, Basic auth.
+
+Customers and items are discovered through ``GET /api/v3/customer`` and ``/api/v3/item``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ..targets import Credentials
+from .base import Context, ScenarioPack, SchemaTuning, Skip
+
+__all__ = ["PACK"]
+
+CREATE = "createInvoice"
+GET = "getInvoice"
+MISSING_BASIC = "Invalid or incorrect authorization [Missing (basic) authorization header.]"
+
+
+def _first(ctx: Context, path: str, what: str) -> dict[str, Any]:
+    response = ctx.get(path, params={"limit": 1})
+    ctx.expect_status(response, 200)
+    found = ctx.json(response)["response"]
+    if not found:
+        raise Skip(f"the target has no {what}")
+    return dict(found[0])
+
+
+def expect_error_envelope(ctx: Context, response: httpx.Response, operation_id: str, status: int) -> dict[str, Any]:
+    ctx.expect_status(response, status)
+    body = dict(ctx.expect_documented(response, operation_id))
+    ctx.expect(body.get("response") is False, f"error envelope has response={body.get('response')!r}, not false")
+    ctx.expect(body.get("code") == status, f"envelope code {body.get('code')} differs from the HTTP status {status}")
+    return body
+
+
+def discover(ctx: Context) -> dict[str, dict[str, Any]]:
+    invoices = ctx.json(ctx.get("/invoice", params={"limit": 1})).get("response") or []
+    return {GET: {"path.invoice_id": invoices[0]["invoice_id"]}} if invoices else {}
+
+
+PACK = ScenarioPack(
+    api="chargeover",
+    # Unknown customers or items, and `where` on a field the object does not have, are 400s.
+    tuning=SchemaTuning(
+        business_refusals={
+            CREATE: ("400",),
+            "listInvoices": ("400",),
+            "listCustomers": ("400",),
+            "listItems": ("400",),
+        },
+        discover=discover,
+    ),
+)
+
+
+@PACK.scenario(
+    "create returns 201 and a Location that resolves to the invoice", source="seed 002 (Notes: response/id, Location)"
+)
+def create_and_follow(ctx: Context) -> None:
+    customer = _first(ctx, "/customer", "customer")
+    item = _first(ctx, "/item", "item")
+    response = ctx.post(
+        "/invoice",
+        json={
+            "customer_id": customer["customer_id"],
+            "line_items": [{"item_id": item["item_id"], "line_quantity": 2, "line_rate": 10}],
+        },
+    )
+    ctx.expect_status(response, 201)
+    body = ctx.expect_documented(response, CREATE)
+    ctx.expect(body["status"] == "OK" and body["code"] == 201, f"success envelope is {body}")
+    location = response.headers.get("Location")
+    ctx.expect(location, "the 201 has no Location header")
+    assert location is not None
+    ctx.expect(
+        location.rstrip("/").endswith(f"/invoice/{body['response']['id']}"),
+        f"Location {location} does not name invoice {body['response']['id']}",
+    )
+    fetched = ctx.get(location)
+    ctx.expect_status(fetched, 200)
+    invoice = ctx.expect_documented(fetched, GET)["response"]
+    ctx.expect(invoice["invoice_id"] == body["response"]["id"], "Location resolves to another invoice")
+    ctx.expect(invoice["customer_id"] == customer["customer_id"], "the invoice belongs to another customer")
+    ctx.expect(
+        abs(invoice["subtotal"] - 20.0) < 0.005, f"subtotal {invoice['subtotal']} is not rate x quantity (20.00)"
+    )
+
+
+@PACK.scenario("an unknown customer is a 400 envelope", source="seed 002 (Requirements: existing customer)")
+def unknown_customer(ctx: Context) -> None:
+    item = _first(ctx, "/item", "item")
+    for field in (
+        {"customer_id": 2_000_000_000},
+        {"customer_token": "conformance-no-such-token"},
+        {"customer_external_key": "conformance-no-such-key"},
+    ):
+        expect_error_envelope(
+            ctx, ctx.post("/invoice", json={**field, "line_items": [{"item_id": item["item_id"]}]}), CREATE, 400
+        )
+
+
+@PACK.scenario("an unknown item is a 400 envelope", source="seed 002 (Requirements: existing item_id)")
+def unknown_item(ctx: Context) -> None:
+    customer = _first(ctx, "/customer", "customer")
+    response = ctx.post(
+        "/invoice", json={"customer_id": customer["customer_id"], "line_items": [{"item_id": 2_000_000_000}]}
+    )
+    expect_error_envelope(ctx, response, CREATE, 400)
+
+
+@PACK.scenario("no line items is a 400 envelope", source="seed 002 (Requirements: at least one line item)")
+def no_line_items(ctx: Context) -> None:
+    customer = _first(ctx, "/customer", "customer")
+    for body in ({"customer_id": customer["customer_id"], "line_items": []}, {"customer_id": customer["customer_id"]}):
+        expect_error_envelope(ctx, ctx.post("/invoice", json=body), CREATE, 400)
+
+
+@PACK.scenario("missing or bad Basic auth is the 401 envelope", source="seed 002 (401 example)")
+def basic_auth(ctx: Context) -> None:
+    missing = expect_error_envelope(
+        ctx, ctx.post("/invoice", json={"line_items": [{"item_id": 1}]}, anonymous=True), CREATE, 401
+    )
+    ctx.expect(missing["message"] == MISSING_BASIC, f"401 message is {missing['message']!r}, not the seed's")
+    wrong = ctx.request(
+        "POST",
+        "/invoice",
+        credentials=Credentials(basic=("conformance", "wrong")),
+        json={"line_items": [{"item_id": 1}]},
+    )
+    expect_error_envelope(ctx, wrong, CREATE, 401)
+    for operation_id, method, path, _ in ctx.operations():
+        response = ctx.request(method, path.replace("{invoice_id}", "1"), anonymous=True)
+        expect_error_envelope(ctx, response, operation_id, 401)
+
+
+@PACK.scenario("an unknown invoice is a 404 envelope", source="CO-DOCS get-a-specific-invoice (404)")
+def unknown_invoice(ctx: Context) -> None:
+    expect_error_envelope(ctx, ctx.get("/invoice/2000000000"), GET, 404)
+
+
+@PACK.scenario(
+    "tax_override sets the tax amount", source="seed 002 (tax override; field names ASSUMED, see docs/contracts.md)"
+)
+def tax_override(ctx: Context) -> None:
+    customer = _first(ctx, "/customer", "customer")
+    item = _first(ctx, "/item", "item")
+    body = {
+        "customer_id": customer["customer_id"],
+        "line_items": [{"item_id": item["item_id"], "line_rate": 100, "line_quantity": 1}],
+        "tax_override": {"amount": 7.25},
+    }
+    response = ctx.post("/invoice", json=body)
+    ctx.expect_status(response, 201)
+    body = ctx.expect_documented(response, CREATE)
+    invoice = ctx.json(ctx.get(f"/invoice/{body['response']['id']}"))["response"]
+    ctx.expect(abs(invoice["taxes"] - 7.25) < 0.005, f"taxes {invoice['taxes']} ignore the override 7.25")
+    ctx.expect(abs(invoice["total"] - 107.25) < 0.005, f"total {invoice['total']} is not subtotal + override")

@@ -1,0 +1,172 @@
+"""The schema layer: Schemathesis runs every check and phase against the target.
+
+We drive Schemathesis through its documented command line and configuration file, not its
+internal engine, so upgrades do not break us: this module writes a ``schemathesis.toml`` from
+the target, the profile and the API's tuning, runs ``st run`` (its live progress goes to the
+terminal), and turns its JUnit report into one result per operation.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from oas import server_base_path
+
+from . import toml
+from .profiles import Profile
+from .report import Result, Status
+from .scenarios.base import SchemaTuning
+from .targets import Target
+
+__all__ = ["ALL_PHASES", "FAIL_ON_WARNINGS", "fail_on_warnings", "run_schema_layer", "schemathesis_config"]
+
+ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+# A green run must not hide missing auth or unusable test data (see docs/conformance.md).
+FAIL_ON_WARNINGS = ["missing_auth", "missing_test_data", "validation_mismatch"]
+# Schemathesis' default for positive_data_acceptance, to which business refusals are added.
+ACCEPTED_FOR_VALID_DATA = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
+
+
+def fail_on_warnings(tuning: SchemaTuning) -> list[str]:
+    """Warnings that fail the run. ``validation_mismatch`` only for APIs without business refusals:
+    once a discovered resource is used up (fully credited, refunded, billed) every further valid
+    request is refused by a documented rule, which Schemathesis would read as a mismatch.
+    Schemathesis honours ``fail-on`` per run only, not per operation."""
+    if tuning.business_refusals:
+        return [w for w in FAIL_ON_WARNINGS if w != "validation_mismatch"]
+    return list(FAIL_ON_WARNINGS)
+
+
+def schemathesis_config(
+    target: Target,
+    profile: Profile,
+    tuning: SchemaTuning,
+    discovered: Mapping[str, Mapping[str, Any]],
+    *,
+    seed: int,
+    report_dir: Path,
+) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "seed": seed,
+        "base-url": target.base_url.rstrip("/") + server_base_path(target.contract),
+        "generation": {"max-examples": profile.max_examples, "mode": "all"},
+        "checks": {"enabled": True},
+        "warnings": {"fail-on": fail_on_warnings(tuning)},
+        "auth": {"openapi": target.credentials.scheme_auth(target.security_schemes)},
+        "reports": {
+            "directory": str(report_dir),
+            "junit": {"enabled": True, "path": str(report_dir / "schemathesis-junit.xml")},
+        },
+        "phases": {phase: {"enabled": phase in profile.phases} for phase in ALL_PHASES},
+    }
+    if profile.repeat_for_seconds:
+        config["max-time"] = profile.repeat_for_seconds
+    if profile.stateful_max_steps:
+        config["phases"]["stateful"]["max-steps"] = profile.stateful_max_steps
+    if target.platform_id:
+        config["headers"] = {"x-platform-id": target.platform_id}
+    if tuning.fixed_parameters:
+        config["parameters"] = dict(tuning.fixed_parameters)
+    operations = []
+    for operation_id in sorted(set(tuning.business_refusals) | set(discovered)):
+        entry: dict[str, Any] = {"include-operation-id": operation_id}
+        if operation_id in tuning.business_refusals:
+            statuses = ACCEPTED_FOR_VALID_DATA + list(tuning.business_refusals[operation_id])
+            entry["checks"] = {"positive_data_acceptance": {"expected-statuses": statuses}}
+        if operation_id in discovered:
+            entry["parameters"] = {**tuning.fixed_parameters, **discovered[operation_id]}
+        operations.append(entry)
+    if operations:
+        config["operations"] = operations
+    return config
+
+
+def _results_from_junit(path: Path) -> list[Result]:
+    results: list[Result] = []
+    for case in ET.parse(path).getroot().iter("testcase"):
+        name = case.get("name", "?")
+        seconds = float(case.get("time", "0") or 0)
+        problems = [*case.findall("failure"), *case.findall("error")]
+        skipped = case.find("skipped")
+        if problems:
+            message = "\n\n".join((p.text or p.get("message") or "").strip() for p in problems)
+            results.append(Result("schema", name, Status.FAIL, message, "contract (Schemathesis)", seconds))
+        elif skipped is not None:
+            results.append(
+                Result(
+                    "schema",
+                    name,
+                    Status.SKIP,
+                    skipped.get("message", "") or (skipped.text or ""),
+                    "contract (Schemathesis)",
+                    seconds,
+                )
+            )
+        else:
+            results.append(Result("schema", name, Status.PASS, "", "contract (Schemathesis)", seconds))
+    return results
+
+
+def run_schema_layer(
+    target: Target,
+    profile: Profile,
+    tuning: SchemaTuning,
+    discovered: Mapping[str, Mapping[str, Any]],
+    *,
+    seed: int,
+    report_dir: Path,
+    quiet: bool,
+) -> list[Result]:
+    """Run Schemathesis; one result per operation, plus one for the run when it fails as a whole."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    config_path = report_dir / "schemathesis.toml"
+    config_path.write_text(
+        toml.dumps(schemathesis_config(target, profile, tuning, discovered, seed=seed, report_dir=report_dir))
+    )
+    junit = report_dir / "schemathesis-junit.xml"
+    junit.unlink(missing_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "--config-file",
+        str(config_path),
+        "run",
+        str(target.contract_path),
+    ]
+    started = time.perf_counter()
+    try:
+        completed = subprocess.run(
+            command, capture_output=quiet, text=True, check=False, timeout=profile.timeout_seconds
+        )
+    except subprocess.TimeoutExpired:
+        message = f"Schemathesis did not finish within {profile.timeout_seconds} s and was stopped"
+        return [
+            Result(
+                "schema", "Schemathesis run", Status.FAIL, message, "contract (Schemathesis)", profile.timeout_seconds
+            )
+        ]
+    seconds = time.perf_counter() - started
+    (report_dir / "schemathesis-command.txt").write_text(" ".join(command) + "\n")
+    results = _results_from_junit(junit) if junit.exists() else []
+    failed_operations = any(r.status is Status.FAIL for r in results)
+    if completed.returncode != 0 and not failed_operations:
+        output = (completed.stdout or "") + (completed.stderr or "") if quiet else "see the Schemathesis output above"
+        tail = "\n".join(output.strip().splitlines()[-25:])
+        results.append(
+            Result(
+                "schema",
+                "Schemathesis run",
+                Status.FAIL,
+                f"st exited with {completed.returncode}:\n{tail}",
+                "contract (Schemathesis)",
+                seconds,
+            )
+        )
+    return results

@@ -1,0 +1,181 @@
+"""The conformance suite: its CLI as a user runs it, against the mock and against broken implementations."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conformance import toml
+from conformance.profiles import PROFILES
+from conformance.scenarios import PACKS
+from conformance.schema_layer import schemathesis_config
+from conformance.targets import Credentials, Target, TargetError, load_target_file
+from tests.broken import BROKEN
+from tests.conftest import ROOT, free_port, start_server, stop_server
+
+CREDENTIALS = {
+    "solvimon": [
+        "--api-key",
+        "sk_test_all",
+        "--restricted-api-key",
+        "sk_test_view",
+        "--other-platform-api-key",
+        "sk_test_beta",
+    ],
+    "chargeover": ["--basic", "co_test_user:co_test_pass"],
+    "keyline": ["--bearer", "kl_test_token"],
+}
+
+
+def conformance(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "conformance", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_toml_writer_round_trips() -> None:
+    document = {
+        "seed": 1,
+        "base-url": "http://x",
+        "generation": {"max-examples": 5, "mode": "all"},
+        "auth": {"openapi": {"API-Key": {"api_key": 'a"b'}}},
+        "parameters": {"path.version": "1"},
+        "operations": [{"include-operation-id": "op", "checks": {"c": {"expected-statuses": ["2xx", "400"]}}}],
+    }
+    assert tomllib.loads(toml.dumps(document)) == document
+
+
+def test_credentials_fill_the_contracts_schemes() -> None:
+    solvimon = Target("solvimon", ROOT / "openapi/solvimon.yaml", "http://x", Credentials(api_key="k")).with_contract()
+    assert solvimon.auth_headers() == {"X-API-KEY": "k"}
+    chargeover = Target(
+        "chargeover", ROOT / "openapi/chargeover.yaml", "http://x", Credentials(basic=("u", "p"))
+    ).with_contract()
+    assert chargeover.auth_headers() == {"Authorization": "Basic dTpw"}
+    assert chargeover.credentials.scheme_auth(chargeover.security_schemes) == {
+        "basic": {"username": "u", "password": "p"}
+    }
+
+
+def test_config_pins_business_refusals_and_discovered_ids(tmp_path: Path) -> None:
+    target = Target(
+        "solvimon",
+        ROOT / "openapi/solvimon.yaml",
+        "http://127.0.0.1:1",
+        Credentials(api_key="k"),
+        platform_id="plat_alpha",
+    ).with_contract()
+    config = schemathesis_config(
+        target,
+        PROFILES["ci"],
+        PACKS["solvimon"].tuning,
+        {"getInvoicesByResourceId": {"path.resourceId": "inv_1"}},
+        seed=3,
+        report_dir=tmp_path,
+    )
+    by_id = {entry["include-operation-id"]: entry for entry in config["operations"]}
+    assert "400" in by_id["postInvoicesByResourceIdCredit"]["checks"]["positive_data_acceptance"]["expected-statuses"]
+    assert by_id["getInvoicesByResourceId"]["parameters"] == {"path.version": "1", "path.resourceId": "inv_1"}
+    assert "checks" not in by_id["getInvoicesByResourceId"]
+    assert config["headers"] == {"x-platform-id": "plat_alpha"}
+    assert config["phases"]["stateful"]["enabled"] is True
+    assert "missing_auth" in config["warnings"]["fail-on"]
+
+
+def test_targets_file_takes_secrets_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "targets.yaml"
+    path.write_text(
+        "targets:\n  staging:\n    api: solvimon\n    base_url: http://staging\n    api_key: ${STAGING_KEY}\n"
+    )
+    monkeypatch.setenv("STAGING_KEY", "s3cret")
+    assert load_target_file(path, "staging")["api_key"] == "s3cret"
+    monkeypatch.delenv("STAGING_KEY")
+    with pytest.raises(TargetError, match="STAGING_KEY is not set"):
+        load_target_file(path, "staging")
+    with pytest.raises(TargetError, match="no target 'prod'"):
+        load_target_file(path, "prod")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "--api", "solvimon", "--api-key", "k"], "--base-url"),
+        (["run", "--api", "solvimon", "--base-url", "http://127.0.0.1:9"], "credentials"),
+        (["run", "--api", "nope", "--base-url", "http://x"], "invalid choice"),
+        (["run", "--contract", "missing.yaml", "--base-url", "http://x", "--api-key", "k"], "missing.yaml"),
+        (["run", "--targets", "missing.yaml", "--target", "x"], "missing.yaml"),
+        (["run", "--api", "keyline", "--base-url", "http://127.0.0.1:{port}", "--bearer", "t"], "cannot reach"),
+    ],
+)
+def test_usage_problems_exit_2_with_one_line(args: list[str], expected: str) -> None:
+    result = conformance(*(arg.replace("{port}", str(free_port())) for arg in args))
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("api", ["solvimon", "chargeover", "keyline"])
+def test_the_mock_conforms_in_the_ci_profile(api: str, tmp_path: Path) -> None:
+    server = start_server()
+    try:
+        result = conformance(
+            "run",
+            "--api",
+            api,
+            "--base-url",
+            server.base_url,
+            *CREDENTIALS[api],
+            "--profile",
+            "ci",
+            "--report-dir",
+            str(tmp_path),
+            "--quiet",
+        )
+    finally:
+        stop_server(server)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    print(result.stdout.strip().splitlines()[-1])
+    suite = ET.parse(tmp_path / "conformance-junit.xml").getroot().find("testsuite")
+    assert suite is not None
+    assert int(suite.get("tests", "0")) >= len(PACKS[api].scenarios) + 3
+    assert suite.get("failures") == "0"
+    assert suite.get("skipped") == "0", "with every credential given, no scenario may skip"
+    markdown = (tmp_path / "conformance-report.md").read_text()
+    assert "conforms" in markdown
+    assert (tmp_path / "schemathesis-junit.xml").exists()
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_each_broken_implementation_is_caught(name: str, tmp_path: Path) -> None:
+    breakage = BROKEN[name]
+    server = start_server(name, module="tests.broken")
+    try:
+        result = conformance(
+            "run",
+            "--api",
+            breakage.api,
+            "--base-url",
+            server.base_url,
+            *CREDENTIALS[breakage.api],
+            "--profile",
+            "quick",
+            "--only",
+            breakage.layer,
+            "--report-dir",
+            str(tmp_path),
+            "--quiet",
+        )
+    finally:
+        stop_server(server)
+    assert result.returncode == 1, result.stdout[-2000:]
+    failed = [line for line in result.stdout.splitlines() if line.strip().startswith("FAIL")]
+    assert any(breakage.expected in line for line in failed), f"{breakage.description}: failures were {failed}"
+    report = (tmp_path / "conformance-report.md").read_text()
+    assert "## Failures" in report
+    assert "curl" in report
