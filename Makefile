@@ -1,11 +1,12 @@
-# Two commands: `make mock` serves every contract; `make test` runs every check and test.
+# Two commands: `make mock` serves every contract; `make test` runs every check and test
+# (ruff, contract lint, mypy --strict, pytest).
 # Both create .venv and install the pinned dependencies on first use.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: mock test lint typecheck pytest clean
+.PHONY: mock test lint contracts typecheck pytest clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +20,16 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check mock_server conformance oas tests
 	$(BIN)/ruff format --check mock_server conformance oas tests
 
+contracts: $(INSTALLED)
+	$(BIN)/conformance lint openapi/*.yaml
+
 typecheck: $(INSTALLED)
 	$(BIN)/mypy --strict
 
 pytest: $(INSTALLED)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint contracts typecheck pytest
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

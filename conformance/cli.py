@@ -1,7 +1,7 @@
-"""The ``conformance`` command line: ``run`` (and ``provenance``).
+"""The ``conformance`` command line: ``run``, ``lint``, ``diff`` and ``provenance``.
 
-Exit codes: 0 the target conforms, 1 violations were found, 2 usage error, unreachable target
-or unusable contract. Each ends with one line that says which.
+Exit codes: 0 the target conforms (no finding over the threshold), 1 violations or findings,
+2 usage error, unreachable target or unusable contract. Each ends with one line that says which.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from typing import NoReturn
 
 from oas import DocumentError, load_document
 
+from .diff import DiffError, diff_documents, load_revision
+from .findings import FORMATS, exceeds, render
+from .lint import lint_path
 from .profiles import PROFILES
 from .provenance import markdown_table, provenance_entries
 from .runner import LAYERS, check_reachable, run
@@ -55,9 +58,36 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--only", choices=LAYERS, help="run one layer only")
     how.add_argument("--quiet", action="store_true", help="hide Schemathesis' own progress output")
 
+    lint = commands.add_parser("lint", help="check that contracts are valid and testable")
+    lint.add_argument("paths", nargs="+", type=Path)
+    _output_options(lint)
+
+    diff = commands.add_parser("diff", help="classify the changes between two versions of a contract")
+    diff.add_argument("old", help="a file, or git:REV:path")
+    diff.add_argument("new", help="a file, or git:REV:path")
+    diff.add_argument(
+        "--fail-on",
+        choices=["breaking", "warning"],
+        default="breaking",
+        help="exit 1 from this level up (warning: non-breaking too)",
+    )
+    _output_options(diff)
+
     provenance = commands.add_parser("provenance", help="list what contracts mark as inferred or assumed")
     provenance.add_argument("paths", nargs="+", type=Path)
     return parser
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--output", type=Path, help="write the report here instead of standard output")
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
 
 
 def _target(args: argparse.Namespace) -> Target:
@@ -112,6 +142,35 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if report.failed else EXIT_OK
 
 
+def _lint(args: argparse.Namespace) -> int:
+    findings = [finding for path in args.paths for finding in lint_path(path)]
+    _emit(render(findings, args.format, "conformance lint"), args.output)
+    names = ", ".join(str(path) for path in args.paths)
+    if findings:
+        print(f"conformance lint: {len(findings)} finding(s) in {names}", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    print(f"conformance lint: {names}: valid and testable", file=sys.stderr)
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    try:
+        findings = diff_documents(load_revision(args.old), load_revision(args.new))
+    except DiffError as exc:
+        raise TargetError(str(exc)) from exc
+    _emit(render(findings, args.format, f"conformance diff {args.old} → {args.new}"), args.output)
+    breaking = sum(1 for f in findings if f.level == "breaking")
+    if exceeds(findings, args.fail_on):
+        print(
+            f"conformance diff: {breaking} breaking change(s), {len(findings) - breaking} other"
+            f" (fail-on {args.fail_on})",
+            file=sys.stderr,
+        )
+        return EXIT_VIOLATIONS
+    print(f"conformance diff: no change at or above {args.fail_on} ({len(findings)} other)", file=sys.stderr)
+    return EXIT_OK
+
+
 def _provenance(args: argparse.Namespace) -> int:
     for path in args.paths:
         print(f"## {path}\n\n{markdown_table(provenance_entries(load_document(path)))}\n")
@@ -120,8 +179,9 @@ def _provenance(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    commands = {"run": _run, "lint": _lint, "diff": _diff, "provenance": _provenance}
     try:
-        return _run(args) if args.command == "run" else _provenance(args)
+        return commands[args.command](args)
     except (TargetError, DocumentError) as exc:
         print(f"conformance: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,0 +1,157 @@
+"""``conformance lint``: is a contract valid and testable?
+
+Spectral would lint style; what we need is narrower and specific to these contracts: things
+the mock and the conformance suite rely on. Each rule has an id:
+
+- ``spec-invalid``: openapi-spec-validator rejects the document;
+- ``operation-id-missing``: an operation without ``operationId`` (the mock binds rules by it);
+- ``status-401-missing`` / ``status-403-missing``: an authenticated operation that does not
+  document 401, or one with ``x-permission`` that does not document 403;
+- ``example-invalid``: an ``example``/``examples`` value that breaks its own schema;
+- ``provenance-invalid`` / ``provenance-missing``: an ``x-provenance`` outside the allowed
+  values, or an operation without one;
+- ``link-missing``: a POST that answers 2xx with a JSON body but declares no OpenAPI link, so
+  stateful testing cannot continue from what it created or changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft4Validator, FormatChecker
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+from oas import DocumentError, load_document, resolve_refs, to_json_schema
+
+from .findings import Finding
+from .provenance import PROVENANCE_LEVELS, provenance_entries
+
+__all__ = ["examples_with_schemas", "lint_document", "lint_path"]
+
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def _escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    for path, item in document.get("paths", {}).items():
+        for method in METHODS:
+            if method in item:
+                yield f"/paths/{_escape(path)}/{method}", method, path, item[method]
+
+
+def examples_with_schemas(node: Any, pointer: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """(pointer, example, schema) for media-type examples and schema-level examples (refs inlined)."""
+    if isinstance(node, dict):
+        schema = node.get("schema")
+        if isinstance(schema, dict):
+            if "example" in node:
+                yield f"{pointer}/example", node["example"], schema
+            for name, example in (node.get("examples") or {}).items():
+                if isinstance(example, dict) and "value" in example:
+                    yield f"{pointer}/examples/{_escape(name)}/value", example["value"], schema
+        if "example" in node and any(key in node for key in ("type", "properties", "allOf", "enum")):
+            yield f"{pointer}/example", node["example"], {k: v for k, v in node.items() if k != "example"}
+        for key, value in node.items():
+            yield from examples_with_schemas(value, f"{pointer}/{_escape(str(key))}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from examples_with_schemas(value, f"{pointer}/{index}")
+
+
+def _has_security(document: dict[str, Any], operation: dict[str, Any]) -> bool:
+    requirements = operation.get("security", document.get("security", []))
+    return any(requirement for requirement in requirements)
+
+
+def lint_document(document: dict[str, Any], where: str = "") -> list[Finding]:
+    findings: list[Finding] = []
+    try:
+        validate(document)
+    except OpenAPIValidationError as exc:
+        pointer = "/" + "/".join(_escape(str(p)) for p in exc.absolute_path)
+        return [Finding(pointer, "spec-invalid", "breaking", f"openapi-spec-validator: {exc.message}", where)]
+    resolved = resolve_refs(document)
+    for pointer, method, path, operation in _operations(resolved):
+        name = operation.get("operationId") or f"{method.upper()} {path}"
+        responses = operation.get("responses", {})
+        if not operation.get("operationId"):
+            findings.append(
+                Finding(
+                    pointer, "operation-id-missing", "breaking", f"{method.upper()} {path} has no operationId", where
+                )
+            )
+        if _has_security(resolved, operation) and "401" not in responses:
+            findings.append(
+                Finding(
+                    f"{pointer}/responses",
+                    "status-401-missing",
+                    "breaking",
+                    f"{name} requires credentials but does not document 401",
+                    where,
+                )
+            )
+        if operation.get("x-permission") and "403" not in responses:
+            findings.append(
+                Finding(
+                    f"{pointer}/responses",
+                    "status-403-missing",
+                    "breaking",
+                    f"{name} has x-permission but does not document 403",
+                    where,
+                )
+            )
+        if "x-provenance" not in operation:
+            findings.append(Finding(pointer, "provenance-missing", "breaking", f"{name} has no x-provenance", where))
+        if method == "post":
+            for status, response in responses.items():
+                if (
+                    str(status).startswith("2")
+                    and "application/json" in response.get("content", {})
+                    and not response.get("links")
+                ):
+                    findings.append(
+                        Finding(
+                            f"{pointer}/responses/{status}",
+                            "link-missing",
+                            "breaking",
+                            f"{name} {status} declares no link to continue a stateful flow",
+                            where,
+                        )
+                    )
+    for entry in provenance_entries(document, include_documented=True):
+        if entry.level not in PROVENANCE_LEVELS:
+            findings.append(
+                Finding(
+                    entry.pointer,
+                    "provenance-invalid",
+                    "breaking",
+                    f"x-provenance {entry.level!r} is not one of {', '.join(PROVENANCE_LEVELS)}",
+                    where,
+                )
+            )
+    for section in ("paths", "components"):
+        for pointer, example, schema in examples_with_schemas(resolved.get(section, {}), f"/{section}"):
+            error = next(
+                iter(Draft4Validator(to_json_schema(schema), format_checker=FormatChecker()).iter_errors(example)), None
+            )
+            if error is not None:
+                findings.append(
+                    Finding(
+                        pointer, "example-invalid", "breaking", f"example breaks its schema: {error.message}", where
+                    )
+                )
+    return findings
+
+
+def lint_path(path: Path) -> list[Finding]:
+    try:
+        document = load_document(path)
+    except DocumentError as exc:
+        return [Finding("/", "spec-invalid", "breaking", str(exc), str(path))]
+    return lint_document(document, str(path))
