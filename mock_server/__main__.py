@@ -1,4 +1,7 @@
-"""``mock-server`` / ``python -m mock_server``: serve every contract from one process."""
+"""``mock-server`` / ``python -m mock_server``: serve every contract from one process.
+
+``mock-server proxy --api NAME --upstream URL`` runs the validation proxy instead.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +13,13 @@ from pathlib import Path
 
 from .app import SetupError, create_app
 from .contracts import ContractError
+from .controls import FAULTS, ControlsError, parse_latency
 from .settings import MockSettings
 
 __all__ = ["main"]
 
 
-def _parser() -> argparse.ArgumentParser:
+def _serve_parser() -> argparse.ArgumentParser:
     defaults = MockSettings()
     parser = argparse.ArgumentParser(
         prog="mock-server", description="Serve the invoicing contracts as one stateful mock."
@@ -28,43 +32,90 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--validate-responses", action="store_true", help="check every response against the contract (slower)"
     )
+    parser.add_argument("--admin-token", help="require Authorization: Bearer TOKEN on the admin API (/__mock/)")
+    parser.add_argument("--latency", help="delay every response: MS, or MIN-MAX for a uniform random delay")
+    parser.add_argument("--fault", choices=FAULTS, help="inject this fault (see --fault-rate)")
+    parser.add_argument(
+        "--fault-rate", type=float, default=1.0, help="fraction of requests that get --fault (default 1)"
+    )
+    parser.add_argument("--journal-size", type=int, default=defaults.journal_size, help="requests kept in the journal")
+    parser.add_argument("--state-file", type=Path, help="keep the state in this file (durable; loaded at start)")
+    cors = parser.add_mutually_exclusive_group()
+    cors.add_argument("--cors-origins", help="comma-separated origins allowed by CORS (default: any origin)")
+    cors.add_argument("--no-cors", action="store_true", help="turn CORS off")
+    parser.add_argument("--watch", action="store_true", help="reload when a contract or fixture file changes")
     parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    started = time.perf_counter()
-    settings = MockSettings(
+def _settings(args: argparse.Namespace) -> MockSettings:
+    cors: tuple[str, ...] | None = None
+    if args.no_cors:
+        cors = ()
+    elif args.cors_origins:
+        cors = tuple(origin.strip() for origin in args.cors_origins.split(",") if origin.strip())
+    return MockSettings(
         host=args.host,
         port=args.port,
         seed=args.seed,
         contracts_dir=args.contracts,
         fixtures_dir=args.fixtures,
         validate_responses=args.validate_responses,
+        admin_token=args.admin_token,
+        latency_ms=parse_latency(args.latency) if args.latency else None,
+        fault=args.fault,
+        fault_rate=args.fault_rate,
+        journal_size=args.journal_size,
+        state_file=args.state_file,
+        cors_origins=cors,
     )
+
+
+def _is_loopback(host: str) -> bool:
     try:
-        app = create_app(settings)
-    except (SetupError, ContractError) as exc:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def serve(argv: list[str]) -> int:
+    args = _serve_parser().parse_args(argv)
+    started = time.perf_counter()
+    try:
+        settings = _settings(args)
+        if args.watch:
+            from .reload import ReloadingApp
+
+            app: object = ReloadingApp(settings)
+            entries = app.index()  # type: ignore[attr-defined]
+        else:
+            mock = create_app(settings)
+            app, entries = mock, mock.index()
+    except (SetupError, ContractError, ControlsError) as exc:
         print(f"mock-server: {exc}", file=sys.stderr)
         return 2
     import uvicorn
 
-    try:
-        loopback = ipaddress.ip_address(args.host).is_loopback
-    except ValueError:
-        loopback = args.host == "localhost"
-    if not loopback:
+    if not _is_loopback(args.host) and not args.admin_token:
         print(
-            f"mock-server: warning: listening on {args.host}, reachable from other machines;"
-            " the default credentials are public",
+            f"mock-server: warning: listening on {args.host} without --admin-token: anyone who can reach it"
+            " can reset, export or import the state and mint credentials",
             file=sys.stderr,
         )
-    for entry in app.index():
+    for entry in entries:
         print(f"mock-server: {entry['title']}: http://{args.host}:{args.port}{entry['swagger_ui']}", file=sys.stderr)
     print(f"mock-server: ready in {time.perf_counter() - started:.2f} s, seed {args.seed}", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, lifespan="on")
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, lifespan="on")  # type: ignore[arg-type]
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["proxy"]:
+        from .proxy import main as proxy_main
+
+        return proxy_main(argv[1:])
+    return serve(argv)
 
 
 if __name__ == "__main__":

@@ -27,18 +27,27 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from oas import resolve_refs
+
 from . import apis
+from .admin import ADMIN_PREFIX, build_admin_app, minted_credentials
 from .auth import Credential, CredentialRegistry, security_map
 from .contracts import Contract, Operation, load_contract
+from .controls import Controls, Journal, parse_prefer, run_controlled
 from .errors import ErrorKind, MockError
 from .fakes import SchemaFaker, make_faker
 from .idempotency import IdempotencyCache
+from .persistence import FORMAT as STATE_FORMAT
+from .persistence import VERSION as STATE_VERSION
+from .persistence import PersistenceError, StateFile
+from .prefer import forced_reply
 from .rules import ApiRules, Call, Handler, Reply, SeedContext
 from .settings import MockSettings
-from .store import Store, StoreFull
+from .store import Commit, Store, StoreFull
 from .uri_parsing import ExplodedArrayURIParser
 from .validation import validator_map
 
@@ -53,7 +62,7 @@ class SetupError(Exception):
     """The mock cannot start: a contract, fixture or rules module is missing or broken."""
 
 
-def _discover_rules() -> dict[str, ApiRules]:
+def discover_rules() -> dict[str, ApiRules]:
     found: dict[str, ApiRules] = {}
     for module_info in pkgutil.iter_modules(apis.__path__):
         module = importlib.import_module(f"{apis.__name__}.{module_info.name}")
@@ -148,8 +157,12 @@ class MockApp:
         self.store = Store(max_records=settings.max_records)
         self.credentials = CredentialRegistry()
         self.idempotency = IdempotencyCache(settings.idempotency_cache_size)
+        self.controls = Controls(settings.latency_ms, settings.fault, settings.fault_rate, seed=settings.seed)
+        self.journal = Journal(settings.journal_size)
+        self.state_file = StateFile(settings.state_file) if settings.state_file else None
         self.apis: dict[str, _MountedApi] = {}
-        rules_by_name = _discover_rules()
+        self._running: list[tuple[asyncio.Queue[MutableMapping[str, Any]], asyncio.Task[None]]] = []
+        rules_by_name = discover_rules()
         contract_paths = sorted(settings.contracts_dir.glob("*.yaml"))
         if not contract_paths:
             raise SetupError(f"no contracts (*.yaml) in {settings.contracts_dir}")
@@ -165,7 +178,27 @@ class MockApp:
                 contract, rules, self._fixtures(contract.name), self._build(contract, rules)
             )
         self._mounts = sorted(self.apis.values(), key=lambda mounted: len(mounted.contract.base_path), reverse=True)
-        self.reset()
+        self.admin = build_admin_app(self)
+        self._forced_operations: dict[tuple[str, str], dict[str, Any]] = {}
+        self._fake = SchemaFaker({}, make_faker(settings.seed), FIXED_EPOCH)
+        self._asgi = self._with_cors(self._dispatch)
+        saved = self._load_state()
+        if saved is None:
+            self.reset()
+        else:
+            self.store.replace(saved)
+            self._refresh_credentials()
+        if self.state_file is not None:
+            self.state_file.compact(self.store.snapshot())
+            self.store.on_commit = self.state_file.append
+
+    def _load_state(self) -> list[Commit] | None:
+        if self.state_file is None:
+            return None
+        try:
+            return self.state_file.load()
+        except PersistenceError as exc:
+            raise SetupError(str(exc)) from exc
 
     def _fixtures(self, name: str) -> dict[str, Any]:
         path = self.settings.fixtures_dir / f"{name}.yaml"
@@ -177,10 +210,22 @@ class MockApp:
             raise SetupError(f"{path}: fixtures must be a mapping")
         return data
 
-    def reset(self) -> None:
-        """Back to the seeded fixtures and default credentials."""
-        credentials: list[Credential] = []
+    def reset(self, api: str | None = None) -> None:
+        """Back to the seeded fixtures (every API, or one); minted credentials stay valid."""
+        on_commit, self.store.on_commit = self.store.on_commit, None
+        try:
+            self._seed(api)
+        finally:
+            self.store.on_commit = on_commit
+        self._refresh_credentials()
+        self.idempotency.clear()
+        if self.state_file is not None:
+            self.state_file.compact(self.store.snapshot())
+
+    def _seed(self, only: str | None) -> None:
         for name, mounted in self.apis.items():
+            if only is not None and name != only:
+                continue
             self.store.clear(name)
             faker = make_faker(self.settings.seed)
             fake = SchemaFaker(mounted.contract.spec, faker, FIXED_EPOCH)
@@ -189,11 +234,29 @@ class MockApp:
             except (KeyError, ValueError, TypeError, AttributeError) as exc:
                 path = self.settings.fixtures_dir / f"{name}.yaml"
                 raise SetupError(f"{path}: fixtures do not fit the {name} rules: {exc!r}") from exc
-            credentials.extend(
-                Credential.from_fixture(name, entry) for entry in mounted.fixtures.get("credentials", [])
-            )
-        self.credentials.replace_all(credentials)
+
+    def _refresh_credentials(self) -> None:
+        """The fixtures' credentials plus every minted one (kept in the store, so saved too)."""
+        credentials = [
+            Credential.from_fixture(name, entry)
+            for name, mounted in self.apis.items()
+            for entry in mounted.fixtures.get("credentials", [])
+        ]
+        self.credentials.replace_all([*credentials, *minted_credentials(self)])
+
+    def export_state(self) -> dict[str, Any]:
+        return {
+            "format": STATE_FORMAT,
+            "version": STATE_VERSION,
+            "commits": [c.to_json() for c in self.store.snapshot()],
+        }
+
+    def import_state(self, commits: list[Commit]) -> None:
+        self.store.replace(commits)
+        self._refresh_credentials()
         self.idempotency.clear()
+        if self.state_file is not None:
+            self.state_file.compact(self.store.snapshot())
 
     def _build(self, contract: Contract, rules: ApiRules) -> connexion.AsyncApp:
         app = connexion.AsyncApp(
@@ -248,6 +311,15 @@ class MockApp:
             headers = {k.lower(): v for k, v in request.headers.items()}
             tenant = str(context["tenant"])
             principal = context["token_info"]["principal"]
+            forced = forced_reply(
+                operation.operation_id,
+                self._resolved_operation(contract, operation),
+                parse_prefer(request.scope["headers"]),
+                request.query_params,
+                self._fake,
+            )
+            if forced is not None:
+                return self._respond(forced, replayed=False)
             cache_key: tuple[str, ...] | None = None
             fingerprint = ""
             if operation.idempotent_by_key and "idempotency-key" in headers:
@@ -285,6 +357,13 @@ class MockApp:
         endpoint.__name__ = operation.operation_id
         return endpoint
 
+    def _resolved_operation(self, contract: Contract, operation: Operation) -> dict[str, Any]:
+        key = (contract.name, operation.operation_id)
+        if key not in self._forced_operations:
+            node = contract.spec["paths"][operation.path][operation.method]
+            self._forced_operations[key] = resolve_refs(contract.spec, node)
+        return self._forced_operations[key]
+
     @staticmethod
     def _respond(reply: Reply, *, replayed: bool) -> Response:
         headers = dict(reply.headers)
@@ -304,6 +383,14 @@ class MockApp:
                 "openapi_json": f"{mounted.contract.base_path}/openapi.json",
             }
             for name, mounted in self.apis.items()
+        ] + [
+            {
+                "api": "admin",
+                "title": "Mock admin API",
+                "base_path": ADMIN_PREFIX,
+                "swagger_ui": f"{ADMIN_PREFIX}/ui/",
+                "openapi_json": f"{ADMIN_PREFIX}/openapi.json",
+            }
         ]
 
     async def _serve_index(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -330,32 +417,97 @@ class MockApp:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
+        await self._asgi(scope, receive, send)
+
+    def _with_cors(self, app: ASGIApp) -> ASGIApp:
+        origins = self.settings.cors_origins
+        if origins == ():
+            return app
+        exposed = sorted(
+            {"Allow", "Idempotent-Replayed", "Location"}
+            | {
+                str(header)
+                for mounted in self.apis.values()
+                for item in mounted.contract.spec.get("paths", {}).values()
+                for operation in item.values()
+                if isinstance(operation, dict)
+                for response in operation.get("responses", {}).values()
+                for header in (response.get("headers") or {})
+            }
+        )
+        return CORSMiddleware(
+            app,
+            allow_origins=list(origins or ()),
+            allow_origin_regex=".*" if origins is None else None,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=exposed,
+            max_age=600,
+        )
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if path == "/" and scope["type"] == "http":
             await self._serve_index(scope, receive, send)
             return
+        if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+            await self.admin(scope, receive, send)
+            return
         for mounted in self._mounts:
             base = mounted.contract.base_path
             if not base or path == base or path.startswith(base + "/"):
-                await mounted.app(scope, receive, send)
+                if scope["type"] != "http" or _is_docs(path, base):
+                    await mounted.app(scope, receive, send)
+                    return
+                await run_controlled(
+                    mounted.app,
+                    scope,
+                    receive,
+                    send,
+                    api=mounted.contract.name,
+                    controls=self.controls,
+                    journal=self.journal,
+                    error_response=self._error_response(mounted),
+                )
+                if self.state_file is not None and self.state_file.wants_compaction:
+                    self.state_file.compact(self.store.snapshot())
                 return
 
+    @staticmethod
+    def _error_response(mounted: _MountedApi) -> Callable[[int, str], tuple[int, bytes]]:
+        def render(status: int, message: str) -> tuple[int, bytes]:
+            kind = ErrorKind.VALIDATION if status == 400 else ErrorKind.INTERNAL
+            rendered = mounted.rules.render_error(MockError(status, message, kind=kind))
+            return rendered.status, dump_json(rendered.body)
+
+        return render
+
+    async def startup(self) -> None:
+        """Start every contract's app (and the admin app), so a broken one fails now."""
+        for app in [*(mounted.app for mounted in self.apis.values()), self.admin]:
+            self._running.append(await _start(app))
+
+    async def shutdown(self) -> None:
+        for queue, task in self._running:
+            await queue.put({"type": "lifespan.shutdown"})
+            await task
+        self._running.clear()
+        if self.state_file is not None:
+            self.store.on_commit = None
+            self.state_file.close()
+
     async def _lifespan(self, receive: Receive, send: Send) -> None:
-        """Start every contract's app with the server, so a broken one fails at startup."""
-        running: list[tuple[asyncio.Queue[MutableMapping[str, Any]], asyncio.Task[None]]] = []
-        message = await receive()
+        await receive()
         try:
-            for mounted in self.apis.values():
-                running.append(await _start(mounted.app))
-        except Exception as exc:
+            await self.startup()
+        except Exception as exc:  # reported to the server, which refuses to start
             await send({"type": "lifespan.startup.failed", "message": str(exc)})
             return
         await send({"type": "lifespan.startup.complete"})
         message = await receive()
         if message["type"] == "lifespan.shutdown":
-            for queue, task in running:
-                await queue.put({"type": "lifespan.shutdown"})
-                await task
+            await self.shutdown()
             await send({"type": "lifespan.shutdown.complete"})
 
 
@@ -376,6 +528,11 @@ async def _start(app: ASGIApp) -> tuple[asyncio.Queue[MutableMapping[str, Any]],
     if message["type"] == "lifespan.startup.failed":
         raise SetupError(str(message.get("message", "startup failed")))
     return inbox, task
+
+
+def _is_docs(path: str, base: str) -> bool:
+    rest = path[len(base) :]
+    return rest in ("/openapi.json", "/openapi.yaml") or rest.startswith("/ui")
 
 
 def create_app(settings: MockSettings | None = None) -> MockApp:

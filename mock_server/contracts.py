@@ -53,18 +53,26 @@ class Contract:
 
     def allowed_methods(self, url_path: str) -> list[str]:
         """The methods the contract documents for a request path (for ``Allow`` on a 405)."""
-        for pattern, methods in self._path_patterns:
+        for pattern, operations in self._path_patterns:
             if pattern.fullmatch(url_path):
-                return methods
+                return [operation.method.upper() for operation in operations]
         return []
 
+    def match(self, method: str, url_path: str) -> Operation | None:
+        """The operation a request addresses, if the contract documents it."""
+        for pattern, operations in self._path_patterns:
+            if pattern.fullmatch(url_path):
+                return next((o for o in operations if o.method == method.lower()), None)
+        return None
+
     @cached_property
-    def _path_patterns(self) -> list[tuple[re.Pattern[str], list[str]]]:
+    def _path_patterns(self) -> list[tuple[re.Pattern[str], list[Operation]]]:
         patterns = []
-        for template, item in self.spec.get("paths", {}).items():
+        for template in self.spec.get("paths", {}):
             regex = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(self.base_path + template))
-            methods = [m.upper() for m in HTTP_METHODS if m in item]
-            patterns.append((re.compile(regex), methods))
+            operations = [o for o in self.operations.values() if o.path == template]
+            operations.sort(key=lambda o: HTTP_METHODS.index(o.method))
+            patterns.append((re.compile(regex), operations))
         return patterns
 
 

@@ -9,6 +9,7 @@ enum, bounds and nullability. The same seed and the same sequence of calls give 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,7 +37,12 @@ _BY_NAME: dict[str, Callable[[Faker], Any]] = {
     "note": lambda f: f.sentence(nb_words=8),
     "memo": lambda f: f.sentence(nb_words=8),
     "url": lambda f: f.url(),
+    "location": lambda f: f.url(),
 }
+
+# Patterned strings are ids and codes; these candidates cover the contracts' patterns
+# (decimals, ISO codes, tokens) and the first that matches is used.
+_PATTERN_CANDIDATES = ("100.00", "EUR", "DE", "abc123", "ABC", "X", "x", "1", "2026-01-05")
 
 
 def make_faker(seed: int) -> Faker:
@@ -115,9 +121,10 @@ class SchemaFaker:
         if fmt == "date":
             return moment.date().isoformat()
         if "pattern" in schema:
-            # Patterned strings are ids or codes; a pattern-free value may not match, so use
-            # the schema's own example when it has one and a safe token otherwise.
-            return str(schema.get("example", "X" * max(1, int(schema.get("minLength", 1)))))
+            if "example" in schema:
+                return str(schema["example"])
+            pattern = re.compile(str(schema["pattern"]))
+            return next((c for c in _PATTERN_CANDIDATES if pattern.search(c)), _PATTERN_CANDIDATES[0])
         maker = _BY_NAME.get(name)
         value = str(maker(self._faker)) if maker else self._faker.word()
         max_length = schema.get("maxLength")

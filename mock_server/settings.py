@@ -20,3 +20,11 @@ class MockSettings:
     validate_responses: bool = False
     idempotency_cache_size: int = 10_000
     max_records: int = 1_000_000
+    admin_token: str | None = None
+    latency_ms: tuple[int, int] | None = None
+    fault: str | None = None
+    fault_rate: float = 1.0
+    journal_size: int = 1000
+    state_file: Path | None = None
+    # None: every origin (credentials allowed, the origin is echoed); (): CORS off.
+    cors_origins: tuple[str, ...] | None = None

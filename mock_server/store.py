@@ -11,14 +11,37 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Store", "StoreFull", "Transaction"]
+__all__ = ["Commit", "Store", "StoreFull", "Transaction"]
 
 Record = dict[str, Any]
 _Namespace = dict[str, dict[Any, Record]]
+
+
+@dataclass(frozen=True)
+class Commit:
+    """What one transaction wrote: records and id counters of one API's tenant."""
+
+    api: str
+    tenant: str
+    records: list[tuple[str, Any, Record]]
+    counters: dict[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "api": self.api,
+            "tenant": self.tenant,
+            "records": [list(r) for r in self.records],
+            "counters": self.counters,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Commit:
+        return cls(data["api"], data["tenant"], [(c, k, r) for c, k, r in data["records"]], dict(data["counters"]))
 
 
 class StoreFull(Exception):
@@ -69,6 +92,12 @@ class Transaction:
             if key not in self._namespace.get(collection, {})
         )
 
+    def _changes(self, api: str, tenant: str) -> Commit:
+        records = [
+            (collection, key, record) for collection, staged in self._staged.items() for key, record in staged.items()
+        ]
+        return Commit(api, tenant, records, dict(self._staged_counters))
+
     def _commit(self) -> None:
         for collection, records in self._staged.items():
             self._namespace.setdefault(collection, {}).update(records)
@@ -84,6 +113,9 @@ class Store:
         self._counters: dict[str, dict[str, dict[str, int]]] = {}
         self._records = 0
         self.max_records = max_records
+        # Called with every commit before it is applied; if it raises, nothing is applied.
+        # Persistence uses it to make each write durable before the client hears of it.
+        self.on_commit: Callable[[Commit], None] | None = None
 
     @contextmanager
     def transaction(self, api: str, tenant: str) -> Iterator[Transaction]:
@@ -96,12 +128,47 @@ class Store:
             added = tx._staged_count()
             if self._records + added > self.max_records:
                 raise StoreFull(f"the store holds {self._records} records; its cap is {self.max_records}")
+            if self.on_commit is not None and (tx._staged or tx._staged_counters):
+                self.on_commit(tx._changes(api, tenant))
             tx._commit()
             self._records += added
 
-    def tenants(self, api: str) -> list[str]:
+    def apply(self, commit: Commit) -> None:
+        """Replay a commit recorded earlier (from a journal), without calling ``on_commit``."""
         with self._lock:
-            return list(self._data.get(api, {}))
+            namespace = self._data.setdefault(commit.api, {}).setdefault(commit.tenant, {})
+            for collection, key, record in commit.records:
+                records = namespace.setdefault(collection, {})
+                self._records += key not in records
+                records[key] = record
+            self._counters.setdefault(commit.api, {}).setdefault(commit.tenant, {}).update(commit.counters)
+
+    def snapshot(self) -> list[Commit]:
+        """The whole state as one commit per API and tenant (JSON keeps non-string keys this way)."""
+        with self._lock:
+            return [
+                Commit(
+                    api,
+                    tenant,
+                    [
+                        (collection, key, record)
+                        for collection, records in namespace.items()
+                        for key, record in records.items()
+                    ],
+                    dict(self._counters.get(api, {}).get(tenant, {})),
+                )
+                for api, tenants in self._data.items()
+                for tenant, namespace in tenants.items()
+            ]
+
+    def replace(self, commits: list[Commit]) -> None:
+        """Drop everything and load ``commits`` instead (an import or a snapshot)."""
+        with self._lock:
+            self._data.clear()
+            self._counters.clear()
+            self._records = 0
+            for commit in commits:
+                self.apply(commit)
 
     def clear(self, api: str) -> None:
         with self._lock:

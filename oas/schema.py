@@ -14,13 +14,25 @@ __all__ = ["to_json_schema"]
 _COMPOSITE = ("allOf", "anyOf", "oneOf", "$ref")
 
 
-def to_json_schema(schema: Any) -> Any:
-    """Translate an OpenAPI 3.0 schema to Draft 4; ``x-`` extensions are dropped."""
+def to_json_schema(schema: Any, _memo: dict[int, Any] | None = None) -> Any:
+    """Translate an OpenAPI 3.0 schema to Draft 4; ``x-`` extensions are dropped.
+
+    Shared sub-schemas stay shared and cycles stay cycles: Connexion hands its validators a
+    schema with the document's ``components`` attached for ``$ref`` resolution, and those
+    components can contain the very schema they are attached to.
+    """
+    memo: dict[int, Any] = {} if _memo is None else _memo
     if isinstance(schema, list):
-        return [to_json_schema(item) for item in schema]
+        return [to_json_schema(item, memo) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    converted = {key: to_json_schema(value) for key, value in schema.items() if not str(key).startswith("x-")}
+    if id(schema) in memo:
+        return memo[id(schema)]
+    converted: dict[str, Any] = {}
+    memo[id(schema)] = converted
+    for key, value in schema.items():
+        if not str(key).startswith("x-"):
+            converted[key] = to_json_schema(value, memo)
     if not converted.pop("nullable", False):
         return converted
     if "enum" in converted and None not in converted["enum"]:
@@ -29,5 +41,7 @@ def to_json_schema(schema: Any) -> Any:
         converted["type"] = [converted["type"], "null"]
         return converted
     if any(key in converted for key in _COMPOSITE):
-        return {"anyOf": [{"type": "null"}, converted]}
+        wrapped = {"anyOf": [{"type": "null"}, converted]}
+        memo[id(schema)] = wrapped
+        return wrapped
     return converted

@@ -98,7 +98,7 @@ def test_nullable_translation(schema: dict[str, object], valid: list[object], in
 
 def test_index_lists_every_contract(in_process: TestClient) -> None:
     listing = in_process.get("/", headers={"Accept": "application/json"}).json()["apis"]
-    assert {entry["api"] for entry in listing} == {"solvimon", "chargeover", "keyline"}
+    assert {entry["api"] for entry in listing} == {"solvimon", "chargeover", "keyline", "admin"}
     page = in_process.get("/")
     assert page.headers["content-type"].startswith("text/html")
     for entry in listing:

@@ -1,0 +1,76 @@
+"""Prism-compatible response selection: ``Prefer: code=…, example=…, dynamic=true``.
+
+Also accepted as the query parameters ``__code``, ``__example`` and ``__dynamic``. A forced
+response comes from the contract alone (its named or first example, or fake data from the
+response schema) and never runs the business rules or touches the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import ErrorKind, MockError
+from .fakes import SchemaFaker
+from .rules import Reply
+
+__all__ = ["forced_reply"]
+
+
+def _wanted(prefer: Mapping[str, str], query: Mapping[str, str]) -> tuple[str | None, str | None, bool]:
+    code = prefer.get("code") or query.get("__code")
+    example = prefer.get("example") or query.get("__example")
+    dynamic = (prefer.get("dynamic") or query.get("__dynamic") or "").lower() == "true"
+    return code, example, dynamic
+
+
+def forced_reply(
+    operation_id: str,
+    operation: Mapping[str, Any],
+    prefer: Mapping[str, str],
+    query: Mapping[str, str],
+    fake: SchemaFaker,
+) -> Reply | None:
+    """The response the client asked for, or ``None`` when it asked for nothing in particular."""
+    code, example_name, dynamic = _wanted(prefer, query)
+    if code is None and example_name is None and not dynamic:
+        return None
+    responses: Mapping[str, Any] = operation["responses"]
+    if code is not None:
+        if code not in responses:
+            documented = ", ".join(str(status) for status in responses)
+            raise MockError(
+                400,
+                f"Prefer code={code} is not documented for {operation_id}; documented: {documented}",
+                kind=ErrorKind.VALIDATION,
+                field="Prefer",
+            )
+        status = code
+    else:
+        status = next((s for s in responses if str(s).startswith("2")), next(iter(responses)))
+    response = responses[status]
+    content: Mapping[str, Any] = next(iter((response.get("content") or {}).values()), {})
+    schema = content.get("schema") or {}
+    examples: Mapping[str, Any] = content.get("examples") or {}
+    if example_name is not None:
+        if example_name not in examples:
+            names = ", ".join(examples) or "none"
+            raise MockError(
+                400,
+                f"Prefer example={example_name} is not an example of {operation_id} {status}; examples: {names}",
+                kind=ErrorKind.VALIDATION,
+                field="Prefer",
+            )
+        body: Any = examples[example_name]["value"]
+    elif dynamic or not (content.get("example") is not None or examples):
+        body = fake.generate(schema) if content else None
+    elif content.get("example") is not None:
+        body = content["example"]
+    else:
+        body = next(iter(examples.values()))["value"]
+    headers = {
+        str(name): str(fake.generate(definition.get("schema", {"type": "string"}), name.lower()))
+        for name, definition in (response.get("headers") or {}).items()
+        if definition.get("required")
+    }
+    return Reply(int(status), body, headers)

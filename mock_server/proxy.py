@@ -1,0 +1,252 @@
+"""``mock-server proxy``: forward to a real server and check every exchange against the contract.
+
+Like Prism's validation proxy: requests and responses pass through unchanged, and what breaks
+the contract is reported in the ``sl-violations`` response header (Prism's name, a JSON list),
+in the log and in the proxy's journal (``GET /__mock/journal``). With ``--strict`` a request
+that breaks the contract is answered with a 400, and a response that does with a 500, both in
+the API's own error shape, instead of being passed on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from jsonschema import Draft4Validator, FormatChecker
+from jsonschema.exceptions import best_match
+from starlette.types import Receive, Scope, Send
+
+from oas import resolve_refs, to_json_schema
+
+from .app import discover_rules, dump_json
+from .contracts import Contract, ContractError, load_contract
+from .errors import ErrorKind, MockError
+from .rules import ApiRules
+from .settings import PROJECT_ROOT
+
+__all__ = ["ValidationProxy", "Violation", "main"]
+
+logger = logging.getLogger("mock_server.proxy")
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    location: str  # "request" or "response"
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"location": self.location, "severity": "Error", "message": self.message}
+
+
+class ValidationProxy:
+    def __init__(
+        self, contract: Contract, rules: ApiRules, upstream: str, *, strict: bool = False, journal_size: int = 1000
+    ) -> None:
+        self.contract = contract
+        self.rules = rules
+        self.upstream = upstream.rstrip("/")
+        self.strict = strict
+        self.journal: list[dict[str, Any]] = []
+        self.journal_size = journal_size
+        self._document = resolve_refs(contract.spec)
+        self._validators: dict[int, Draft4Validator] = {}
+        self._client = httpx.AsyncClient(timeout=30)
+
+    def _validator(self, schema: Mapping[str, Any]) -> Draft4Validator:
+        key = id(schema)
+        if key not in self._validators:
+            self._validators[key] = Draft4Validator(to_json_schema(schema), format_checker=FormatChecker())
+        return self._validators[key]
+
+    def _check_body(self, location: str, schema: Mapping[str, Any] | None, raw: bytes) -> list[Violation]:
+        if schema is None:
+            return []
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            return [Violation(location, "body is not JSON")]
+        error = best_match(self._validator(schema).iter_errors(body))
+        if error is None:
+            return []
+        where = ".".join(str(p) for p in error.absolute_path) or "the body"
+        return [Violation(location, f"{where}: {error.message}")]
+
+    def check_request(
+        self, method: str, path: str, headers: Mapping[str, str], body: bytes
+    ) -> tuple[dict[str, Any] | None, list[Violation]]:
+        operation = self.contract.match(method, path)
+        if operation is None:
+            return None, [Violation("request", f"{method} {path} is not an operation of the contract")]
+        spec = self._document["paths"][operation.path][operation.method]
+        violations: list[Violation] = []
+        request_body = spec.get("requestBody")
+        if request_body is not None:
+            if not body and request_body.get("required"):
+                violations.append(Violation("request", "the request body is required"))
+            elif body:
+                media = request_body.get("content", {}).get("application/json")
+                violations += self._check_body("request", media.get("schema") if media else None, body)
+        for parameter in spec.get("parameters", []):
+            if parameter["in"] == "header" and parameter.get("required") and parameter["name"].lower() not in headers:
+                violations.append(Violation("request", f"required header {parameter['name']} is missing"))
+        return spec, violations
+
+    def check_response(
+        self, spec: Mapping[str, Any], status: int, headers: Mapping[str, str], body: bytes
+    ) -> list[Violation]:
+        responses = spec.get("responses", {})
+        documented = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
+        if documented is None:
+            return [Violation("response", f"status {status} is not documented (documented: {', '.join(responses)})")]
+        violations = [
+            Violation("response", f"required header {name} is missing")
+            for name, header in (documented.get("headers") or {}).items()
+            if header.get("required") and name.lower() not in headers
+        ]
+        content = documented.get("content") or {}
+        if content:
+            media = content.get("application/json")
+            content_type = headers.get("content-type", "")
+            if media is not None and "json" not in content_type:
+                violations.append(
+                    Violation("response", f"content type {content_type or 'none'} is not application/json")
+                )
+            elif media is not None:
+                violations += self._check_body("response", media.get("schema"), body)
+        return violations
+
+    def _error(self, status: int, message: str) -> tuple[int, bytes]:
+        kind = ErrorKind.VALIDATION if status == 400 else ErrorKind.INTERNAL
+        rendered = self.rules.render_error(MockError(status, message, kind=kind))
+        return rendered.status, dump_json(rendered.body)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while (message := await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await self._client.aclose()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["path"] == "/__mock/journal":
+            await _send(send, 200, {"content-type": "application/json"}, json.dumps({"entries": self.journal}).encode())
+            return
+        started = time.perf_counter()
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        method, path = scope["method"], scope["path"]
+        spec, violations = self.check_request(method, path, headers, body)
+        if self.strict and violations:
+            status, error_body = self._error(400, "; ".join(v.message for v in violations))
+            response_headers = {"content-type": "application/json"}
+        else:
+            query = scope.get("query_string", b"").decode("latin-1")
+            url = f"{self.upstream}{path}" + (f"?{query}" if query else "")
+            forwarded = {k: v for k, v in headers.items() if k not in HOP_BY_HOP}
+            try:
+                upstream = await self._client.request(method, url, headers=forwarded, content=body)
+            except httpx.HTTPError as exc:
+                status, error_body = self._error(500, f"upstream {self.upstream} did not answer: {exc}")
+                response_headers = {"content-type": "application/json"}
+                violations.append(Violation("response", f"upstream did not answer: {exc}"))
+            else:
+                status, error_body = upstream.status_code, upstream.content
+                response_headers = {k.lower(): v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP}
+                if spec is not None:
+                    response_violations = self.check_response(spec, status, response_headers, error_body)
+                    violations += response_violations
+                    if self.strict and response_violations:
+                        status, error_body = self._error(
+                            500,
+                            "upstream response breaks the contract: "
+                            + "; ".join(v.message for v in response_violations),
+                        )
+                        response_headers = {"content-type": "application/json"}
+        if violations:
+            response_headers["sl-violations"] = json.dumps([v.to_json() for v in violations])
+            logger.warning("%s %s: %s", method, path, "; ".join(f"{v.location}: {v.message}" for v in violations))
+        self.journal.append(
+            {
+                "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                "method": method,
+                "path": path,
+                "status": status,
+                "milliseconds": round((time.perf_counter() - started) * 1000, 2),
+                "violations": [v.to_json() for v in violations],
+            }
+        )
+        del self.journal[: -self.journal_size]
+        await _send(send, status, response_headers, error_body)
+
+
+async def _send(send: Send, status: int, headers: Mapping[str, str], body: bytes) -> None:
+    raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+    raw_headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="mock-server proxy", description="Validate traffic to a real server against a contract."
+    )
+    parser.add_argument("--api", required=True, help="contract name (openapi/NAME.yaml)")
+    parser.add_argument(
+        "--upstream", required=True, help="the real server's base URL, e.g. https://staging.example.com"
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=4011)
+    parser.add_argument("--contracts", type=Path, default=PROJECT_ROOT / "openapi")
+    parser.add_argument("--strict", action="store_true", help="answer violations with the API's documented errors")
+    parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(name)s: %(message)s")
+    try:
+        contract = load_contract(args.contracts / f"{args.api}.yaml")
+    except ContractError as exc:
+        print(f"mock-server proxy: {exc}", file=sys.stderr)
+        return 2
+    rules = discover_rules().get(args.api)
+    if rules is None:
+        print(f"mock-server proxy: no rules module for {args.api!r} (it gives the error shape)", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    print(
+        f"mock-server proxy: {args.api} at http://{args.host}:{args.port} → {args.upstream}"
+        + (" (strict)" if args.strict else ""),
+        file=sys.stderr,
+    )
+    uvicorn.run(
+        ValidationProxy(contract, rules, args.upstream, strict=args.strict),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+    )
+    return 0

@@ -1,0 +1,95 @@
+"""``--watch``: rebuild the mock when a contract or fixture file changes.
+
+Files are polled (every second; no dependency on inotify). A new mock is built and started
+beside the running one and swapped in only when it starts cleanly; a broken edit keeps the
+last good version serving and logs why. Without ``--state-file`` a reload starts from the
+fixtures again, as a restart would; with it, the saved state carries over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from starlette.types import Receive, Scope, Send
+
+from .app import MockApp, SetupError, create_app
+from .contracts import ContractError
+from .settings import MockSettings
+
+__all__ = ["ReloadingApp"]
+
+logger = logging.getLogger("mock_server.reload")
+
+
+class ReloadingApp:
+    def __init__(self, settings: MockSettings, *, interval: float = 1.0) -> None:
+        self.settings = settings
+        self.interval = interval
+        self.current: MockApp = create_app(settings)
+        self._fingerprint = self._files()
+        self._watcher: asyncio.Task[None] | None = None
+        self.reloads = 0
+
+    def index(self) -> list[dict[str, str]]:
+        return self.current.index()
+
+    def _files(self) -> tuple[tuple[str, int, int], ...]:
+        paths = [*self.settings.contracts_dir.glob("*.yaml"), *self.settings.fixtures_dir.glob("*.yaml")]
+        stamps = []
+        for path in sorted(paths):
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+        return tuple(stamps)
+
+    async def reload_if_changed(self) -> bool:
+        fingerprint = self._files()
+        if fingerprint == self._fingerprint:
+            return False
+        self._fingerprint = fingerprint
+        if self.current.state_file is not None:
+            self.current.store.on_commit = None  # the new mock takes the state file over
+        try:
+            candidate = create_app(self.settings)
+            await candidate.startup()
+        except (SetupError, ContractError, OSError) as exc:
+            logger.error("mock-server: reload failed, still serving the last good version: %s", exc)
+            print(f"mock-server: reload failed, still serving the last good version: {exc}", flush=True)
+            if self.current.state_file is not None:
+                self.current.store.on_commit = self.current.state_file.append
+            return False
+        previous, self.current = self.current, candidate
+        await previous.shutdown()
+        self.reloads += 1
+        print(f"mock-server: reloaded ({_changed(fingerprint)})", flush=True)
+        return True
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            await self.reload_if_changed()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.current(scope, receive, send)
+            return
+        await receive()
+        try:
+            await self.current.startup()
+        except Exception as exc:  # reported to the server, which refuses to start
+            await send({"type": "lifespan.startup.failed", "message": str(exc)})
+            return
+        self._watcher = asyncio.create_task(self._watch())
+        await send({"type": "lifespan.startup.complete"})
+        message: Any = await receive()
+        if message["type"] == "lifespan.shutdown":
+            self._watcher.cancel()
+            await self.current.shutdown()
+            await send({"type": "lifespan.shutdown.complete"})
+
+
+def _changed(fingerprint: tuple[tuple[str, int, int], ...]) -> str:
+    return f"{len(fingerprint)} files watched, newest {max(fingerprint, key=lambda f: f[1])[0] if fingerprint else '-'}"
