@@ -386,7 +386,7 @@ class MockApp:
         ] + [
             {
                 "api": "admin",
-                "title": "Mock admin API",
+                "title": "invoice-contracts mock admin API",
                 "base_path": ADMIN_PREFIX,
                 "swagger_ui": f"{ADMIN_PREFIX}/ui/",
                 "openapi_json": f"{ADMIN_PREFIX}/openapi.json",
