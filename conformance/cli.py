@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -54,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     how = run_parser.add_argument_group("how")
     how.add_argument("--profile", choices=sorted(PROFILES), default="ci")
     how.add_argument("--seed", type=int, default=1)
+    how.add_argument(
+        "--time-budget", type=int, metavar="SECONDS", help="make fuzzing and stateful testing repeat for this long"
+    )
     how.add_argument("--report-dir", type=Path, default=Path("reports"))
     how.add_argument("--only", choices=LAYERS, help="run one layer only")
     how.add_argument("--quiet", action="store_true", help="hide Schemathesis' own progress output")
@@ -132,9 +136,10 @@ def _run(args: argparse.Namespace) -> int:
         )
     check_reachable(target)
     layers = (args.only,) if args.only else LAYERS
-    report = run(
-        target, PROFILES[args.profile], seed=args.seed, report_dir=args.report_dir, layers=layers, quiet=args.quiet
-    )
+    profile = PROFILES[args.profile]
+    if args.time_budget:
+        profile = replace(profile, repeat_for_seconds=args.time_budget, timeout_seconds=args.time_budget * 2 + 300)
+    report = run(target, profile, seed=args.seed, report_dir=args.report_dir, layers=layers, quiet=args.quiet)
     print()
     print(report.table())
     print(f"\nReports: {args.report_dir / 'conformance-report.md'}, {args.report_dir / 'conformance-junit.xml'}")

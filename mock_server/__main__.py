@@ -39,6 +39,13 @@ def _serve_parser() -> argparse.ArgumentParser:
         "--fault-rate", type=float, default=1.0, help="fraction of requests that get --fault (default 1)"
     )
     parser.add_argument("--journal-size", type=int, default=defaults.journal_size, help="requests kept in the journal")
+    parser.add_argument(
+        "--max-body-bytes", type=int, default=defaults.max_body_bytes, help="larger request bodies get 413"
+    )
+    parser.add_argument("--max-records", type=int, default=defaults.max_records, help="cap on stored records")
+    parser.add_argument(
+        "--idempotency-cache", type=int, default=defaults.idempotency_cache_size, help="remembered Idempotency-Keys"
+    )
     parser.add_argument("--state-file", type=Path, help="keep the state in this file (durable; loaded at start)")
     cors = parser.add_mutually_exclusive_group()
     cors.add_argument("--cors-origins", help="comma-separated origins allowed by CORS (default: any origin)")
@@ -66,6 +73,9 @@ def _settings(args: argparse.Namespace) -> MockSettings:
         fault=args.fault,
         fault_rate=args.fault_rate,
         journal_size=args.journal_size,
+        max_body_bytes=args.max_body_bytes,
+        max_records=args.max_records,
+        idempotency_cache_size=args.idempotency_cache,
         state_file=args.state_file,
         cors_origins=cors,
     )

@@ -14,6 +14,7 @@ import importlib
 import json
 import logging
 import pkgutil
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,6 +57,7 @@ __all__ = ["MockApp", "SetupError", "create_app"]
 logger = logging.getLogger("mock_server")
 JSON = "application/json"
 FIXED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
+_OVERLONG_NUMBER = re.compile(r"[0-9]{4000,}")
 
 
 class SetupError(Exception):
@@ -231,7 +233,7 @@ class MockApp:
             fake = SchemaFaker(mounted.contract.spec, faker, FIXED_EPOCH)
             try:
                 mounted.rules.seed(SeedContext(name, self.store, mounted.fixtures, faker, fake, FIXED_EPOCH))
-            except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            except (KeyError, ValueError, TypeError, AttributeError, StoreFull) as exc:
                 path = self.settings.fixtures_dir / f"{name}.yaml"
                 raise SetupError(f"{path}: fixtures do not fit the {name} rules: {exc!r}") from exc
 
@@ -460,6 +462,12 @@ class MockApp:
                 if scope["type"] != "http" or _is_docs(path, base):
                     await mounted.app(scope, receive, send)
                     return
+                if _OVERLONG_NUMBER.search(path):
+                    # Starlette's int path converter (registered by Connexion) raises instead of
+                    # not matching when a number exceeds Python's int-conversion digit limit.
+                    status, body = self._error_response(mounted)(404, "Not Found")
+                    await Response(body, status_code=status, media_type=JSON)(scope, receive, send)
+                    return
                 await run_controlled(
                     mounted.app,
                     scope,
@@ -469,6 +477,7 @@ class MockApp:
                     controls=self.controls,
                     journal=self.journal,
                     error_response=self._error_response(mounted),
+                    max_body_bytes=self.settings.max_body_bytes,
                 )
                 if self.state_file is not None and self.state_file.wants_compaction:
                     self.state_file.compact(self.store.snapshot())
@@ -477,7 +486,7 @@ class MockApp:
     @staticmethod
     def _error_response(mounted: _MountedApi) -> Callable[[int, str], tuple[int, bytes]]:
         def render(status: int, message: str) -> tuple[int, bytes]:
-            kind = ErrorKind.VALIDATION if status == 400 else ErrorKind.INTERNAL
+            kind = {400: ErrorKind.VALIDATION, 404: ErrorKind.NOT_FOUND}.get(status, ErrorKind.INTERNAL)
             rendered = mounted.rules.render_error(MockError(status, message, kind=kind))
             return rendered.status, dump_json(rendered.body)
 

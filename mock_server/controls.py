@@ -27,6 +27,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .errors import ErrorKind, MockError
+
 __all__ = ["FAULTS", "Controls", "ControlsError", "Journal", "parse_latency", "parse_prefer", "run_controlled"]
 
 FAULTS = ("empty_response", "connection_reset", "malformed_chunk", "error_500", "error_503")
@@ -179,9 +181,24 @@ async def run_controlled(
     controls: Controls,
     journal: Journal,
     error_response: Callable[[int, str], tuple[int, bytes]],
+    max_body_bytes: int,
 ) -> None:
-    """Serve one API request with latency, faults and journaling applied."""
+    """Serve one API request with the body limit, latency, faults and journaling applied."""
     started = time.perf_counter()
+    received = 0
+    declared = next((v for k, v in scope.get("headers", []) if k == b"content-length"), b"0")
+
+    async def limited_receive() -> Message:
+        # Raised inside the API's app, so its error renderer answers the 413 in the API's shape.
+        nonlocal received
+        if declared.isdigit() and int(declared) > max_body_bytes:
+            raise MockError(413, f"The request body exceeds {max_body_bytes} bytes", kind=ErrorKind.PAYLOAD_TOO_LARGE)
+        message = await receive()
+        received += len(message.get("body", b""))
+        if received > max_body_bytes:
+            raise MockError(413, f"The request body exceeds {max_body_bytes} bytes", kind=ErrorKind.PAYLOAD_TOO_LARGE)
+        return message
+
     prefer = parse_prefer(scope.get("headers", []))
     status: int | None = None
     fault: str | None = None
@@ -210,7 +227,7 @@ async def run_controlled(
                 code, body = error_response(500, f"Injected fault {fault} (as a 500: no socket on this server)")
                 await _send_json(send_and_note, code, body)
         else:
-            await app(scope, receive, send_and_note)
+            await app(scope, limited_receive, send_and_note)
     finally:
         journal.record(
             JournalEntry(

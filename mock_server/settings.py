@@ -25,6 +25,7 @@ class MockSettings:
     fault: str | None = None
     fault_rate: float = 1.0
     journal_size: int = 1000
+    max_body_bytes: int = 1_000_000
     state_file: Path | None = None
     # None: every origin (credentials allowed, the origin is echoed); (): CORS off.
     cors_origins: tuple[str, ...] | None = None
