@@ -8,6 +8,7 @@ terminal), and turns its JUnit report into one result per operation.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -80,7 +81,17 @@ def schemathesis_config(
             statuses = ACCEPTED_FOR_VALID_DATA + list(tuning.business_refusals[operation_id])
             entry["checks"] = {"positive_data_acceptance": {"expected-statuses": statuses}}
         if operation_id in discovered:
-            entry["parameters"] = {**tuning.fixed_parameters, **discovered[operation_id]}
+            parameters: dict[str, Any] = dict(tuning.fixed_parameters)
+            for name, value in discovered[operation_id].items():
+                if isinstance(value, list):
+                    # Several existing ids: Schemathesis draws from them (a dictionary), so a
+                    # long run does not exhaust one resource or one input.
+                    dictionary = re.sub(r"[^A-Za-z0-9]+", "-", f"{operation_id}-{name}")
+                    config.setdefault("dictionaries", {})[dictionary] = {"values": value}
+                    parameters[name] = {"dictionary": dictionary}
+                else:
+                    parameters[name] = value
+            entry["parameters"] = parameters
         operations.append(entry)
     if operations:
         config["operations"] = operations

@@ -74,13 +74,19 @@ def test_config_pins_business_refusals_and_discovered_ids(tmp_path: Path) -> Non
         target,
         PROFILES["ci"],
         PACKS["solvimon"].tuning,
-        {"getInvoicesByResourceId": {"path.resourceId": "inv_1"}},
+        {
+            "getInvoicesByResourceId": {"path.resourceId": "inv_1"},
+            "postInvoicesByResourceIdRefund": {"path.resourceId": ["a", "b"]},
+        },
         seed=3,
         report_dir=tmp_path,
     )
     by_id = {entry["include-operation-id"]: entry for entry in config["operations"]}
     assert "400" in by_id["postInvoicesByResourceIdCredit"]["checks"]["positive_data_acceptance"]["expected-statuses"]
     assert by_id["getInvoicesByResourceId"]["parameters"] == {"path.version": "1", "path.resourceId": "inv_1"}
+    binding = by_id["postInvoicesByResourceIdRefund"]["parameters"]["path.resourceId"]
+    assert config["dictionaries"][binding["dictionary"]] == {"values": ["a", "b"]}
+    assert tomllib.loads(toml.dumps(config))["dictionaries"] == config["dictionaries"]
     assert "checks" not in by_id["getInvoicesByResourceId"]
     assert config["headers"] == {"x-platform-id": "plat_alpha"}
     assert config["phases"]["stateful"]["enabled"] is True

@@ -41,7 +41,8 @@ class SchemaTuning:
     ``fixed_parameters``: Schemathesis parameter values pinned for every operation (for example
     the only API version a target serves). ``business_refusals``: per operationId, statuses with
     which the contract says a schema-valid request may still be refused (a business rule).
-    ``discover``: finds ids on the target for operations whose path needs an existing resource.
+    ``discover``: finds ids on the target for operations whose path needs an existing resource;
+    a parameter's value may be a list of candidates, which Schemathesis draws from.
     """
 
     fixed_parameters: Mapping[str, str] = field(default_factory=dict)

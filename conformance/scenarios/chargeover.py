@@ -37,8 +37,8 @@ def expect_error_envelope(ctx: Context, response: httpx.Response, operation_id: 
 
 
 def discover(ctx: Context) -> dict[str, dict[str, Any]]:
-    invoices = ctx.json(ctx.get("/invoice", params={"limit": 1})).get("response") or []
-    return {GET: {"path.invoice_id": invoices[0]["invoice_id"]}} if invoices else {}
+    invoices = ctx.json(ctx.get("/invoice", params={"limit": 50})).get("response") or []
+    return {GET: {"path.invoice_id": [i["invoice_id"] for i in invoices]}} if invoices else {}
 
 
 PACK = ScenarioPack(

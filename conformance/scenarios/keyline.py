@@ -46,10 +46,11 @@ def discover(ctx: Context) -> dict[str, dict[str, Any]]:
     reversals = ctx.json(ctx.get("/accounting/reversal_invoices"))
     customer_invoices = ctx.json(ctx.get("/accounting/customer_invoices"))
     if reversals:
-        found[GET_REVERSAL] = {"path.id": reversals[0]["id"]}
+        found[GET_REVERSAL] = {"path.id": [r["id"] for r in reversals[:50]]}
     if customer_invoices:
+        ids = [invoice["id"] for invoice in customer_invoices[-50:]]
         for operation in ("getCustomerInvoice", UPDATE, "createCustomerInvoiceLineItem", REVERSE):
-            found[operation] = {"path.id": customer_invoices[-1]["id"]}
+            found[operation] = {"path.id": ids}
     return found
 
 

@@ -75,15 +75,18 @@ def discover(ctx: Context) -> dict[str, dict[str, Any]]:
     if not everything:
         return {}
     platform = {"header.x-platform-id": everything[0]["platform_id"]} if everything[0].get("platform_id") else {}
-    by = {
-        GET: everything[0],
-        CREDIT: next((i for i in everything if i["status"] == "FINAL" and i["type"] in CREDITABLE), everything[0]),
-        REFUND: next((i for i in everything if i["type"] in CREDIT_TYPES), everything[0]),
-        REFRESH: next((i for i in everything if i["status"] != "FINAL"), everything[0]),
+    candidates = {
+        GET: everything,
+        CREDIT: [i for i in everything if i["status"] == "FINAL" and i["type"] in CREDITABLE] or everything,
+        REFUND: [i for i in everything if i["type"] in CREDIT_TYPES] or everything,
+        REFRESH: [i for i in everything if i["status"] != "FINAL"] or everything,
     }
     # The platform is pinned too: a generated x-platform-id the credential may not use is a
     # correct 403, but every case would stop there and never reach the rules.
-    found = {operation: {"path.resourceId": invoice["id"], **platform} for operation, invoice in by.items()}
+    found: dict[str, dict[str, Any]] = {
+        operation: {"path.resourceId": [i["id"] for i in chosen[:50]], **platform}
+        for operation, chosen in candidates.items()
+    }
     found[LIST] = dict(platform)
     return found
 
