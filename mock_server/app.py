@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import html
 import importlib
-import json
 import logging
 import pkgutil
 import re
@@ -39,6 +38,7 @@ from .admin import ADMIN_PREFIX, build_admin_app, minted_credentials
 from .auth import Credential, CredentialRegistry, security_map
 from .contracts import Contract, Operation, load_contract
 from .controls import Controls, Journal, parse_prefer, run_controlled
+from .encoding import EncodingCache, dump_json
 from .errors import ErrorKind, MockError
 from .fakes import SchemaFaker, make_faker
 from .idempotency import IdempotencyCache
@@ -72,10 +72,6 @@ def discover_rules() -> dict[str, ApiRules]:
         if isinstance(rules, ApiRules):
             found[rules.name] = rules
     return found
-
-
-def dump_json(body: Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _error_from(exc: Exception) -> MockError:
@@ -159,6 +155,7 @@ class MockApp:
         self.store = Store(max_records=settings.max_records)
         self.credentials = CredentialRegistry()
         self.idempotency = IdempotencyCache(settings.idempotency_cache_size)
+        self._encoding = EncodingCache()
         self.controls = Controls(settings.latency_ms, settings.fault, settings.fault_rate, seed=settings.seed)
         self.journal = Journal(settings.journal_size)
         self.state_file = StateFile(settings.state_file) if settings.state_file else None
@@ -366,14 +363,13 @@ class MockApp:
             self._forced_operations[key] = resolve_refs(contract.spec, node)
         return self._forced_operations[key]
 
-    @staticmethod
-    def _respond(reply: Reply, *, replayed: bool) -> Response:
+    def _respond(self, reply: Reply, *, replayed: bool) -> Response:
         headers = dict(reply.headers)
         if replayed:
             headers["Idempotent-Replayed"] = "true"
         if reply.body is None:
             return Response(status_code=reply.status, headers=headers)
-        return Response(dump_json(reply.body), status_code=reply.status, headers=headers, media_type=JSON)
+        return Response(self._encoding.encode(reply.body), status_code=reply.status, headers=headers, media_type=JSON)
 
     def index(self) -> list[dict[str, str]]:
         return [

@@ -27,8 +27,9 @@ from starlette.types import Receive, Scope, Send
 
 from oas import resolve_refs, to_json_schema
 
-from .app import discover_rules, dump_json
+from .app import discover_rules
 from .contracts import Contract, ContractError, load_contract
+from .encoding import dump_json
 from .errors import ErrorKind, MockError
 from .rules import ApiRules
 from .settings import PROJECT_ROOT

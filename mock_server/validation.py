@@ -4,8 +4,10 @@ Why not Connexion's stock validators: they report only a message string (no fiel
 every API's error shape needs), answer a body that is not UTF-8 with a 500, skip the ``date``
 format, and treat ``nullable`` only on ``type``/``enum`` (so ``allOf`` + ``nullable`` rejects
 ``null``). These subclasses keep Connexion's parsing and plumbing and change only that:
-schemas are translated once to plain Draft 4 (``nullable`` becomes a ``null`` type) and
-validated with a real format checker; errors leave as :class:`MockError` with a field path.
+schemas are translated once to plain Draft 4 (``nullable`` becomes a ``null`` type),
+compiled once per schema with jsonschema-rs (already in our tree through Schemathesis) for the
+fast yes/no, and only an invalid instance goes through the pure-Python validator for its most
+relevant error; errors leave as :class:`MockError` with a field path.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
@@ -27,9 +30,43 @@ from oas import to_json_schema
 
 from .errors import ErrorKind, MockError
 
-__all__ = ["schema_error", "validator_map"]
+__all__ = ["CompiledSchema", "compiled", "schema_error", "validator_map"]
 
 _FORMATS = jsonschema.FormatChecker()
+
+
+class CompiledSchema:
+    """One schema, compiled once: jsonschema-rs answers "valid?" fast, and only for an invalid
+    instance does the pure-Python validator find the most relevant error and its path."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        # Connexion attaches the document's components to the schema for $ref resolution; its
+        # schemas are already inlined, and the attachment can make the structure cyclic.
+        body = to_json_schema({key: value for key, value in schema.items() if key != "components"})
+        self.python = Draft4Validator(body, format_checker=_FORMATS)
+        try:
+            self._fast: Any = jsonschema_rs.Draft4Validator(body, validate_formats=True)
+        except (ValueError, TypeError, jsonschema_rs.ValidationError):
+            self._fast = None
+
+    def first_error(self, instance: Any) -> jsonschema.ValidationError | None:
+        if self._fast is not None and self._fast.is_valid(instance):
+            return None
+        error: jsonschema.ValidationError | None = jsonschema.exceptions.best_match(self.python.iter_errors(instance))
+        return error
+
+
+_COMPILED: dict[int, tuple[dict[str, Any], CompiledSchema]] = {}
+
+
+def compiled(schema: dict[str, Any]) -> CompiledSchema:
+    """The compiled form of a schema object, made once per object (Connexion builds validators
+    per request but hands them the same schema objects)."""
+    entry = _COMPILED.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        entry = (schema, CompiledSchema(schema))
+        _COMPILED[id(schema)] = entry
+    return entry[1]
 
 
 def _field_path(error: jsonschema.ValidationError) -> str:
@@ -41,9 +78,9 @@ def _field_path(error: jsonschema.ValidationError) -> str:
     return ".".join(parts)
 
 
-def schema_error(validator: Draft4Validator, instance: Any, *, prefix: str = "") -> MockError | None:
+def schema_error(schema: CompiledSchema, instance: Any, *, prefix: str = "") -> MockError | None:
     """The most relevant validation error of ``instance`` as a 400 :class:`MockError`."""
-    error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
+    error = schema.first_error(instance)
     if error is None:
         return None
     path = _field_path(error)
@@ -55,14 +92,6 @@ def schema_error(validator: Draft4Validator, instance: Any, *, prefix: str = "")
 
 class BodyValidator(JSONRequestBodyValidator):
     """JSON request bodies: strict UTF-8, whole-body checks, field paths in errors."""
-
-    @property
-    def _validator(self) -> Draft4Validator:
-        cached: Draft4Validator | None = getattr(self, "_compiled", None)
-        if cached is None:
-            cached = Draft4Validator(to_json_schema(self._schema), format_checker=_FORMATS)
-            self._compiled = cached
-        return cached
 
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
         raw = b"".join([chunk async for chunk in stream])
@@ -93,7 +122,7 @@ class BodyValidator(JSONRequestBodyValidator):
                 extra={"in": "body"},
             )
         try:
-            error = schema_error(self._validator, body)
+            error = schema_error(compiled(self._schema), body)
         except RecursionError:
             error = MockError(400, "Request body is nested too deeply", kind=ErrorKind.VALIDATION)
         if error is not None:
@@ -104,16 +133,8 @@ class BodyValidator(JSONRequestBodyValidator):
 class ResponseBodyValidator(JSONResponseBodyValidator):
     """Response bodies, with the same schema translation as requests."""
 
-    @property
-    def validator(self) -> Draft4Validator:
-        cached: Draft4Validator | None = getattr(self, "_compiled", None)
-        if cached is None:
-            cached = Draft4Validator(to_json_schema(self._schema), format_checker=_FORMATS)
-            self._compiled = cached
-        return cached
-
     def _validate(self, body: Any) -> None:
-        error = jsonschema.exceptions.best_match(self.validator.iter_errors(body))
+        error = compiled(self._schema).first_error(body)
         if error is not None:
             path = ".".join(str(p) for p in error.absolute_path)
             raise NonConformingResponseBody(

@@ -18,7 +18,15 @@ NODE_MISSING = "node and npm are not installed: the typed-client check (tests/cl
 
 
 def npm(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["npm", *args], cwd=CLIENTS, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})}, check=False)
+    return subprocess.run(
+        ["npm", *args],
+        cwd=CLIENTS,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +63,22 @@ def test_generation_compilation_and_the_flows_run(toolchain: None, server: LiveS
 def test_a_contract_change_that_breaks_the_types_is_caught(toolchain: None, tmp_path: Path) -> None:
     """The check can fail: renaming a field the flow uses makes tsc reject the program."""
     assert npm("run", "-s", "generate").returncode == 0
-    broken = (ROOT / "openapi" / "solvimon.yaml").read_text().replace("original_invoice_id: {type: string}", "original_invoice: {type: string}")
+    broken = (
+        (ROOT / "openapi" / "solvimon.yaml")
+        .read_text()
+        .replace("original_invoice_id: {type: string}", "original_invoice: {type: string}")
+    )
     contract = tmp_path / "solvimon.yaml"
     contract.write_text(broken)
     out = CLIENTS / "src" / "generated" / "solvimon.ts"
     try:
         generated = subprocess.run(
             ["npx", "openapi-typescript", str(contract), "--default-non-nullable", "false", "-o", str(out)],
-            cwd=CLIENTS, capture_output=True, text=True, timeout=120, check=False,
+            cwd=CLIENTS,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert generated.returncode == 0, generated.stderr
         compiled = npm("run", "-s", "build")
@@ -77,7 +93,12 @@ def test_swagger_ui_authorises_and_tries_a_get_in_a_real_browser(toolchain: None
     if chromium is None:
         pytest.skip("Debian's chromium is not installed: run scripts/check-swagger-ui (the release check installs it)")
     ran = subprocess.run(
-        ["node", "swagger-ui.mjs"], cwd=CLIENTS, capture_output=True, text=True, timeout=180, check=False,
+        ["node", "swagger-ui.mjs"],
+        cwd=CLIENTS,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
         env={**os.environ, "MOCK_URL": server.base_url, "CHROMIUM": chromium},
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr

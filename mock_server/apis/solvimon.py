@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -471,9 +472,26 @@ def list_invoices(call: Call) -> Reply:
     )
 
 
+_VIEWS: OrderedDict[tuple[int, bool], tuple[dict[str, Any], dict[str, Any]]] = OrderedDict()
+
+
 def _list_view(invoice: dict[str, Any], include_periods: bool, include_lines: bool) -> dict[str, Any]:
+    """The invoice as lists show it; views of unchanged invoices are reused (records are never
+    mutated, so the same record gives the same view), which lets the encoder reuse their bytes."""
     if include_periods and include_lines:
         return invoice
+    key = (id(invoice), include_periods)
+    cached = _VIEWS.get(key)
+    if cached is not None and cached[0] is invoice:
+        return cached[1]
+    view = _make_list_view(invoice, include_periods)
+    _VIEWS[key] = (invoice, view)
+    if len(_VIEWS) > 20_000:
+        _VIEWS.popitem(last=False)
+    return view
+
+
+def _make_list_view(invoice: dict[str, Any], include_periods: bool) -> dict[str, Any]:
     view = dict(invoice)
     if not include_periods:
         view["periods"] = []
