@@ -22,7 +22,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,10 @@ import httpx
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+from mock_server.defaults import CONFORMANCE_FLAGS  # noqa: E402
+
 PRISM_VERSION = "5.16.0"
 PRISM_DIR = ROOT / "bench" / ".prism"
 PRISM_BIN = PRISM_DIR / "node_modules" / ".bin" / "prism"
@@ -125,7 +128,8 @@ end
 done = function(summary, latency, requests)
   io.write(string.format("JSON {{\\"rps\\": %f, \\"p50\\": %f, \\"p99\\": %f, \\"non2xx\\": %d}}\\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout))
 end
 """
 
@@ -199,45 +203,29 @@ def load_100k_invoices(base: str) -> None:
     httpx.put(base + "/__mock/state", json=state, timeout=300).raise_for_status()
 
 
+def conformance_command(api: str, base: str, *extra: str) -> list[str]:
+    """``conformance run`` against the mock at ``base`` with its default credentials."""
+    return [
+        sys.executable,
+        "-m",
+        "conformance",
+        "run",
+        "--api",
+        api,
+        "--base-url",
+        base,
+        *CONFORMANCE_FLAGS[api],
+        *extra,
+    ]
+
+
 def conformance_seconds(base: str) -> dict[str, float]:
-    credentials = {
-        "solvimon": [
-            "--api-key",
-            KEY,
-            "--restricted-api-key",
-            "sk_test_view",
-            "--other-platform-api-key",
-            "sk_test_beta",
-        ],
-        "chargeover": ["--basic", "co_test_user:co_test_pass"],
-        "keyline": ["--bearer", "kl_test_token"],
-    }
     timings = {}
-    for api, flags in credentials.items():
+    for api in CONFORMANCE_FLAGS:
         with tempfile.TemporaryDirectory() as reports:
             started = time.perf_counter()
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "conformance",
-                    "run",
-                    "--api",
-                    api,
-                    "--base-url",
-                    base,
-                    *flags,
-                    "--profile",
-                    "ci",
-                    "--quiet",
-                    "--report-dir",
-                    reports,
-                ],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
+            command = conformance_command(api, base, "--profile", "ci", "--quiet", "--report-dir", reports)
+            result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
             timings[api] = time.perf_counter() - started
             if result.returncode != 0:
                 print(f"warning: conformance {api} exited {result.returncode}", flush=True)
@@ -309,7 +297,8 @@ def main() -> int:
         finally:
             stop(process)
     lines = [
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()};"
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores,"
+        f" Python {platform.python_version()};"
         f" wrk -t2 -c{args.connections} -d{args.duration}s on loopback; load generator and server share the machine.",
         "",
         "| server | request | requests/s | p50 ms | p99 ms | non-2xx | ours / Prism |",
@@ -322,9 +311,8 @@ def main() -> int:
             if name in prism and not label.startswith("Prism")
             else ""
         )
-        lines.append(
-            f"| {label} | `{name}` | {load.requests_per_second:,.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | {load.non_2xx} | {ratio} |"
-        )
+        cells = f"{load.requests_per_second:,.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | {load.non_2xx}"
+        lines.append(f"| {label} | `{name}` | {cells} | {ratio} |")
     lines += [
         "",
         f"Startup to first 200 (3 runs): {', '.join(f'{s:.2f} s' for s in startups)}",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,25 +21,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-CREDENTIALS = {
-    "solvimon": [
-        "--api-key",
-        "sk_test_all",
-        "--restricted-api-key",
-        "sk_test_view",
-        "--other-platform-api-key",
-        "sk_test_beta",
-    ],
-    "chargeover": ["--basic", "co_test_user:co_test_pass"],
-    "keyline": ["--bearer", "kl_test_token"],
-}
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+from bench.run import conformance_command, free_port, rss_mb  # noqa: E402
+from mock_server.defaults import CONFORMANCE_FLAGS  # noqa: E402
 
 
 def main() -> int:
@@ -48,9 +32,7 @@ def main() -> int:
     parser.add_argument("--seconds-per-api", type=int, default=120)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     mock = subprocess.Popen(
         [sys.executable, "-m", "mock_server", "--port", str(port), "--validate-responses"],
@@ -66,36 +48,12 @@ def main() -> int:
                 time.sleep(0.1)
         rss_before = rss_mb(mock.pid)
         rows, failed = [], False
-        for api, credentials in CREDENTIALS.items():
+        for api in CONFORMANCE_FLAGS:
             with tempfile.TemporaryDirectory() as reports:
                 started = time.perf_counter()
-                result = subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "conformance",
-                        "run",
-                        "--api",
-                        api,
-                        "--base-url",
-                        base,
-                        *credentials,
-                        "--profile",
-                        "thorough",
-                        "--only",
-                        "schema",
-                        "--time-budget",
-                        str(args.seconds_per_api),
-                        "--seed",
-                        str(args.seed),
-                        "--report-dir",
-                        reports,
-                    ],
-                    cwd=ROOT,
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
+                extra = ("--profile", "thorough", "--only", "schema", "--time-budget", str(args.seconds_per_api))
+                command = conformance_command(api, base, *extra, "--seed", str(args.seed), "--report-dir", reports)
+                result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
                 seconds = time.perf_counter() - started
             generated = sum(int(n) for n in re.findall(r"(\d+) generated", result.stdout))
             failures = sum(1 for line in result.stdout.splitlines() if line.strip().startswith("FAIL"))

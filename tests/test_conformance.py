@@ -15,21 +15,11 @@ from conformance.profiles import PROFILES
 from conformance.scenarios import PACKS
 from conformance.schema_layer import schemathesis_config
 from conformance.targets import Credentials, Target, TargetError, load_target_file
+from mock_server.defaults import CONFORMANCE_FLAGS
 from tests.broken import BROKEN
 from tests.conftest import ROOT, free_port, start_server, stop_server
 
-CREDENTIALS = {
-    "solvimon": [
-        "--api-key",
-        "sk_test_all",
-        "--restricted-api-key",
-        "sk_test_view",
-        "--other-platform-api-key",
-        "sk_test_beta",
-    ],
-    "chargeover": ["--basic", "co_test_user:co_test_pass"],
-    "keyline": ["--bearer", "kl_test_token"],
-}
+CREDENTIALS = CONFORMANCE_FLAGS
 
 
 def conformance(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
