@@ -193,15 +193,19 @@ def timed(client: httpx.Client, prefer: str | None = None) -> float:
     return time.perf_counter() - started
 
 
+def quickest(client: httpx.Client, tries: int = 3) -> float:
+    return min(timed(client) for _ in range(tries))
+
+
 def test_latency_global_runtime_and_per_request(http: httpx.Client) -> None:
-    assert timed(http) < 0.2
+    assert quickest(http) < 0.15
     assert timed(http, "latency=300") >= 0.3
     assert http.put("/__mock/controls", json={"latency_ms": {"min": 200, "max": 250}}).status_code == 200
     try:
         assert 0.2 <= timed(http) < 1.0
     finally:
         http.put("/__mock/controls", json={"latency_ms": None})
-    assert timed(http) < 0.2
+    assert quickest(http) < 0.15
     bad = http.get("/v1/invoices", headers={**SOLVIMON_ALL, "Prefer": "latency=slow"})
     assert bad.status_code == 400
     assert bad.json()["code"] == "INVALID_FIELD"
