@@ -243,10 +243,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as workdir:
         fixtures = Path(workdir) / "fixtures"
         bench_fixtures(fixtures)
-        for label, extra in (("mock", ()), ("mock + response validation", ("--validate-responses",))):
+        state_file = str(Path(workdir) / "state.json")
+        variants: list[tuple[str, tuple[str, ...], list[tuple[str, str, str, str]]]] = [
+            ("mock", (), REQUESTS),
+            ("mock + response validation", ("--validate-responses",), REQUESTS),
+            ("mock + --state-file (fsync per write)", ("--state-file", state_file), REQUESTS[2:]),
+        ]
+        for label, extra, requests in variants:
             process, base, _ = start_mock(fixtures, *extra)
             try:
-                for name, method, path, body in REQUESTS:
+                for name, method, path, body in requests:
                     rows.append((label, name, wrk(base, method, path, body, args.duration, args.connections)))
                     print(f"{label:<28} {name:<32} {rows[-1][2]}", flush=True)
             finally:

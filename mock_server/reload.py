@@ -31,7 +31,6 @@ class ReloadingApp:
         self.current: MockApp = create_app(settings)
         self._fingerprint = self._files()
         self._watcher: asyncio.Task[None] | None = None
-        self.reloads = 0
 
     def index(self) -> list[dict[str, str]]:
         return self.current.index()
@@ -63,7 +62,6 @@ class ReloadingApp:
             return False
         previous, self.current = self.current, candidate
         await previous.shutdown()
-        self.reloads += 1
         print(f"mock-server: reloaded ({_changed(fingerprint)})", flush=True)
         return True
 

@@ -8,7 +8,6 @@ from .base import Context, ScenarioPack, SchemaTuning, Skip
 
 __all__ = ["PACK"]
 
-LIST_REVERSALS = "listReversalInvoices"
 GET_REVERSAL = "getReversalInvoice"
 REVERSE = "createReversalInvoice"
 UPDATE = "updateCustomerInvoice"
