@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -64,6 +65,14 @@ def start_server(*args: str, module: str = "mock_server", env: dict[str, str] | 
             time.sleep(0.05)
     process.kill()
     raise RuntimeError("mock server did not start within 30 s")
+
+
+def kill_9(server: LiveServer) -> None:
+    """What a crash does: SIGKILL, no shutdown of any kind."""
+    os.kill(server.process.pid, signal.SIGKILL)
+    server.process.wait(10)
+    if server.process.stderr:
+        server.process.stderr.close()
 
 
 def stop_server(server: LiveServer) -> None:

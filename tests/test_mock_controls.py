@@ -4,9 +4,7 @@ persistence and hot reload."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, SOLVIMON_ALL, LiveServer, free_port, start_server, stop_server
+from tests.conftest import ROOT, SOLVIMON_ALL, LiveServer, free_port, kill_9, start_server, stop_server
 
 CREDIT = "/v1/invoices/inv_alpha_0009/credit"
 
@@ -390,8 +388,7 @@ def test_state_file_survives_kill_9(tmp_path: Path) -> None:
             auth=("co_test_user", "co_test_pass"),
         )
         minted = client.post("/__mock/credentials", json={"api": "keyline"}).json()["headers"]
-    os.kill(server.process.pid, signal.SIGKILL)
-    server.process.wait(10)
+    kill_9(server)
     restarted = start_server("--state-file", str(state))
     try:
         with restarted.client() as client:
@@ -416,8 +413,7 @@ def test_torn_last_journal_line_is_dropped(tmp_path: Path) -> None:
     first = start_server("--state-file", str(state))
     with first.client() as client:
         credit_id = client.post(CREDIT, headers=SOLVIMON_ALL).json()["id"]
-    os.kill(first.process.pid, signal.SIGKILL)
-    first.process.wait(10)
+    kill_9(first)
     with open(state.with_name("state.json.journal"), "ab") as journal:
         journal.write(b'{"api": "solvimon", "tenant": "plat_al')  # a crash in the middle of a write
     second = start_server("--state-file", str(state))

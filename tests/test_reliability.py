@@ -4,9 +4,7 @@ generated from the contracts, resource caps and durability under kill -9."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +24,7 @@ from tests.conftest import (
     SOLVIMON_ALL,
     LiveServer,
     free_port,
+    kill_9,
     start_server,
     stop_server,
 )
@@ -391,9 +390,8 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_write(tmp_path: Path) -> No
     writer.start()
     while len(acknowledged) < 150:
         threading.Event().wait(0.01)
-    os.kill(server.process.pid, signal.SIGKILL)
+    kill_9(server)
     writer.join()
-    server.process.wait(10)
     restarted = start_server("--state-file", str(state))
     try:
         with restarted.client() as client:
