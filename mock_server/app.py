@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import html
 import importlib
-import logging
 import pkgutil
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -34,12 +33,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from oas import resolve_refs
 
 from . import apis
+from .access import AccessMiddleware
 from .admin import ADMIN_PREFIX, build_admin_app, minted_credentials
 from .auth import Credential, CredentialRegistry, security_map
 from .contracts import Contract, Operation, load_contract
 from .controls import Controls, Journal, parse_prefer, run_controlled
 from .encoding import EncodingCache, dump_json
-from .errors import ErrorKind, MockError
+from .errors import ErrorKind, MockError, error_from
 from .fakes import SchemaFaker, make_faker
 from .idempotency import IdempotencyCache
 from .persistence import FORMAT as STATE_FORMAT
@@ -54,7 +54,6 @@ from .validation import validator_map
 
 __all__ = ["MockApp", "SetupError", "create_app"]
 
-logger = logging.getLogger("mock_server")
 JSON = "application/json"
 FIXED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 _OVERLONG_NUMBER = re.compile(r"[0-9]{4000,}")
@@ -74,77 +73,12 @@ def discover_rules() -> dict[str, ApiRules]:
     return found
 
 
-def _error_from(exc: Exception) -> MockError:
-    """Translate whatever Connexion or Starlette raised into a :class:`MockError`."""
-    if isinstance(exc, MockError):
-        return exc
-    if isinstance(exc, StoreFull):
-        return MockError(507, f"The mock's store is full: {exc}", kind=ErrorKind.INTERNAL)
-    if isinstance(exc, HTTPException):
-        status = exc.status_code
-        detail = str(getattr(exc, "detail", "") or "")
-        by_status = {
-            400: ErrorKind.VALIDATION,
-            401: ErrorKind.UNAUTHORIZED,
-            403: ErrorKind.FORBIDDEN,
-            404: ErrorKind.NOT_FOUND,
-            405: ErrorKind.METHOD_NOT_ALLOWED,
-            413: ErrorKind.PAYLOAD_TOO_LARGE,
-            415: ErrorKind.UNSUPPORTED_MEDIA_TYPE,
-        }
-        kind = by_status.get(status, ErrorKind.INTERNAL)
-        extra = {"credentials_missing": detail == "No authorization token provided"}
-        if isinstance(exc, ProblemException) and status >= 500:
-            logger.error("contract violation or server error: %s", detail)
-        return MockError(status, detail or "Error", kind=kind, extra=extra, headers=exc.headers)
-    logger.exception("unhandled error in the mock", exc_info=exc)
-    return MockError(500, "Internal error in the mock", kind=ErrorKind.INTERNAL)
-
-
 @dataclass
 class _MountedApi:
     contract: Contract
     rules: ApiRules
     fixtures: dict[str, Any]
     app: connexion.AsyncApp
-
-
-class _AccessMiddleware:
-    """After authentication, before validation: the operation's permission and the tenant."""
-
-    def __init__(self, app: ASGIApp, *, contract: Contract, rules: ApiRules) -> None:
-        self._app = app
-        self._contract = contract
-        self._rules = rules
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            extensions = scope.setdefault("extensions", {})
-            operation_id = extensions.get("connexion_routing", {}).get("operation_id")
-            operation = self._contract.operations.get(operation_id) if operation_id else None
-            context = extensions.setdefault("connexion_context", {})
-            principal = context.get("token_info", {}).get("principal")
-            if operation is not None and principal is not None:
-                if operation.permission and not principal.may(operation.permission):
-                    raise MockError(403, f"Missing permission {operation.permission}", kind=ErrorKind.FORBIDDEN)
-                context["tenant"] = self._tenant(scope, principal.tenants)
-        await self._app(scope, receive, send)
-
-    def _tenant(self, scope: Scope, allowed: tuple[str, ...]) -> str:
-        header = self._rules.tenant_header
-        if header is None:
-            return "default"
-        wanted = header.lower().encode("latin-1")
-        requested: str | None = next((v.decode("latin-1") for k, v in scope["headers"] if k == wanted), None)
-        if requested is None:
-            if not allowed:
-                raise MockError(403, "This credential has no tenant", kind=ErrorKind.FORBIDDEN)
-            return allowed[0]
-        if requested not in allowed:
-            raise MockError(
-                403, f"This credential cannot use {header} {requested!r}", kind=ErrorKind.FORBIDDEN, field=header
-            )
-        return requested
 
 
 class MockApp:
@@ -279,11 +213,11 @@ class MockApp:
             ),
         )
         app.add_middleware(
-            _AccessMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, contract=contract, rules=rules
+            AccessMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, contract=contract, rules=rules
         )
 
         async def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-            error = _error_from(exc)
+            error = error_from(exc)
             if error.kind is ErrorKind.METHOD_NOT_ALLOWED:
                 # Starlette lists only the first matching route's methods; the contract knows them all.
                 error.headers = {"Allow": ", ".join(contract.allowed_methods(request.url.path))}

@@ -1,6 +1,7 @@
 """One exception type for every error the mock answers, and the contract for rendering it.
 
-Rules modules and the engine raise :class:`MockError`; each API's rules module supplies an
+Rules modules and the engine raise :class:`MockError`; :func:`error_from` turns whatever
+Connexion or Starlette raised into one; each API's rules module supplies an
 :class:`ErrorRenderer` that turns it into that API's documented error body (and may choose a
 different status, as Keyline does for validation errors). Nothing here knows an API.
 """
@@ -8,11 +9,20 @@ different status, as Keyline does for validation errors). Nothing here knows an 
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from connexion.exceptions import ProblemException
+from starlette.exceptions import HTTPException
+
+from .store import StoreFull
+
 __all__ = ["ErrorKind", "ErrorRenderer", "MockError", "RenderedError"]
+
+
+logger = logging.getLogger("mock_server")
 
 
 class ErrorKind(enum.Enum):
@@ -72,3 +82,30 @@ class ErrorRenderer(Protocol):
     """Turns a :class:`MockError` into an API's documented error response."""
 
     def __call__(self, error: MockError) -> RenderedError: ...
+
+
+def error_from(exc: Exception) -> MockError:
+    """Translate whatever Connexion or Starlette raised into a :class:`MockError`."""
+    if isinstance(exc, MockError):
+        return exc
+    if isinstance(exc, StoreFull):
+        return MockError(507, f"The mock's store is full: {exc}", kind=ErrorKind.INTERNAL)
+    if isinstance(exc, HTTPException):
+        status = exc.status_code
+        detail = str(getattr(exc, "detail", "") or "")
+        by_status = {
+            400: ErrorKind.VALIDATION,
+            401: ErrorKind.UNAUTHORIZED,
+            403: ErrorKind.FORBIDDEN,
+            404: ErrorKind.NOT_FOUND,
+            405: ErrorKind.METHOD_NOT_ALLOWED,
+            413: ErrorKind.PAYLOAD_TOO_LARGE,
+            415: ErrorKind.UNSUPPORTED_MEDIA_TYPE,
+        }
+        kind = by_status.get(status, ErrorKind.INTERNAL)
+        extra = {"credentials_missing": detail == "No authorization token provided"}
+        if isinstance(exc, ProblemException) and status >= 500:
+            logger.error("contract violation or server error: %s", detail)
+        return MockError(status, detail or "Error", kind=kind, extra=extra, headers=exc.headers)
+    logger.exception("unhandled error in the mock", exc_info=exc)
+    return MockError(500, "Internal error in the mock", kind=ErrorKind.INTERNAL)
