@@ -88,7 +88,9 @@ def test_a_contract_change_that_breaks_the_types_is_caught(toolchain: None, tmp_
         assert npm("run", "-s", "generate").returncode == 0
 
 
-def test_swagger_ui_authorises_and_tries_a_get_in_a_real_browser(toolchain: None, server: LiveServer) -> None:
+def test_swagger_ui_authorises_and_tries_a_get_in_a_real_browser(
+    toolchain: None, server: LiveServer, tmp_path: Path
+) -> None:
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.skip("Debian's chromium is not installed: run scripts/check-swagger-ui (the release check installs it)")
@@ -99,7 +101,10 @@ def test_swagger_ui_authorises_and_tries_a_get_in_a_real_browser(toolchain: None
         text=True,
         timeout=180,
         check=False,
-        env={**os.environ, "MOCK_URL": server.base_url, "CHROMIUM": chromium},
+        env={**os.environ, "MOCK_URL": server.base_url, "CHROMIUM": chromium, "SCREENSHOT_DIR": str(tmp_path)},
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert ran.stdout.count("got 200") == 3
+    assert {p.name for p in tmp_path.glob("*.png")} == {
+        f"swagger-ui-{api}.png" for api in ("solvimon", "chargeover", "keyline")
+    }

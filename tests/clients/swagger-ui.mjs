@@ -8,7 +8,7 @@ import path from "node:path";
 
 const base = process.env.MOCK_URL ?? "http://127.0.0.1:4010";
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../docs/img");
+const out = process.env.SCREENSHOT_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../docs/img");
 mkdirSync(out, { recursive: true });
 
 const checks = [
@@ -49,7 +49,7 @@ try {
       if (!text.startsWith("200")) {
         throw new Error(`Swagger UI shows ${text}`);
       }
-      console.log(`${check.api}: Swagger UI authorised and got ${text} (docs/img/swagger-ui-${check.api}.png)`);
+      console.log(`${check.api}: Swagger UI authorised and got ${text} (${path.join(out, `swagger-ui-${check.api}.png`)})`);
     } catch (error) {
       failed = true;
       console.error(`${check.api}: ${error.message}`);
