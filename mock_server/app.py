@@ -16,6 +16,7 @@ import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import connexion
@@ -39,7 +40,7 @@ from .auth import Credential, CredentialRegistry, security_map
 from .contracts import Contract, Operation, load_contract
 from .controls import Controls, Journal, parse_prefer, run_controlled
 from .encoding import EncodingCache, dump_json
-from .errors import ErrorKind, MockError, error_from
+from .errors import ErrorKind, MockError, error_from, render_status
 from .fakes import SchemaFaker, make_faker
 from .idempotency import IdempotencyCache
 from .persistence import FORMAT as STATE_FORMAT
@@ -395,7 +396,7 @@ class MockApp:
                 if _OVERLONG_NUMBER.search(path):
                     # Starlette's int path converter (registered by Connexion) raises instead of
                     # not matching when a number exceeds Python's int-conversion digit limit.
-                    status, body = self._error_response(mounted)(404, "Not Found")
+                    status, body = render_status(mounted.rules.render_error, 404, "Not Found")
                     await Response(body, status_code=status, media_type=JSON)(scope, receive, send)
                     return
                 await run_controlled(
@@ -406,21 +407,12 @@ class MockApp:
                     api=mounted.contract.name,
                     controls=self.controls,
                     journal=self.journal,
-                    error_response=self._error_response(mounted),
+                    error_response=partial(render_status, mounted.rules.render_error),
                     max_body_bytes=self.settings.max_body_bytes,
                 )
                 if self.state_file is not None and self.state_file.wants_compaction:
                     self.state_file.compact(self.store.snapshot())
                 return
-
-    @staticmethod
-    def _error_response(mounted: _MountedApi) -> Callable[[int, str], tuple[int, bytes]]:
-        def render(status: int, message: str) -> tuple[int, bytes]:
-            kind = {400: ErrorKind.VALIDATION, 404: ErrorKind.NOT_FOUND}.get(status, ErrorKind.INTERNAL)
-            rendered = mounted.rules.render_error(MockError(status, message, kind=kind))
-            return rendered.status, dump_json(rendered.body)
-
-        return render
 
     async def startup(self) -> None:
         """Start every contract's app (and the admin app), so a broken one fails now."""

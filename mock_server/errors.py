@@ -17,9 +17,10 @@ from typing import Any, Protocol
 from connexion.exceptions import ProblemException
 from starlette.exceptions import HTTPException
 
+from .encoding import dump_json
 from .store import StoreFull
 
-__all__ = ["ErrorKind", "ErrorRenderer", "MockError", "RenderedError"]
+__all__ = ["ErrorKind", "ErrorRenderer", "MockError", "RenderedError", "error_from", "render_status"]
 
 
 logger = logging.getLogger("mock_server")
@@ -84,6 +85,23 @@ class ErrorRenderer(Protocol):
     def __call__(self, error: MockError) -> RenderedError: ...
 
 
+_KIND_BY_STATUS = {
+    400: ErrorKind.VALIDATION,
+    401: ErrorKind.UNAUTHORIZED,
+    403: ErrorKind.FORBIDDEN,
+    404: ErrorKind.NOT_FOUND,
+    405: ErrorKind.METHOD_NOT_ALLOWED,
+    413: ErrorKind.PAYLOAD_TOO_LARGE,
+    415: ErrorKind.UNSUPPORTED_MEDIA_TYPE,
+}
+
+
+def render_status(renderer: ErrorRenderer, status: int, message: str) -> tuple[int, bytes]:
+    """An error the engine makes up itself (a fault, a refused proxy request) in an API's shape."""
+    rendered = renderer(MockError(status, message, kind=_KIND_BY_STATUS.get(status, ErrorKind.INTERNAL)))
+    return rendered.status, dump_json(rendered.body)
+
+
 def error_from(exc: Exception) -> MockError:
     """Translate whatever Connexion or Starlette raised into a :class:`MockError`."""
     if isinstance(exc, MockError):
@@ -93,16 +111,7 @@ def error_from(exc: Exception) -> MockError:
     if isinstance(exc, HTTPException):
         status = exc.status_code
         detail = str(getattr(exc, "detail", "") or "")
-        by_status = {
-            400: ErrorKind.VALIDATION,
-            401: ErrorKind.UNAUTHORIZED,
-            403: ErrorKind.FORBIDDEN,
-            404: ErrorKind.NOT_FOUND,
-            405: ErrorKind.METHOD_NOT_ALLOWED,
-            413: ErrorKind.PAYLOAD_TOO_LARGE,
-            415: ErrorKind.UNSUPPORTED_MEDIA_TYPE,
-        }
-        kind = by_status.get(status, ErrorKind.INTERNAL)
+        kind = _KIND_BY_STATUS.get(status, ErrorKind.INTERNAL)
         extra = {"credentials_missing": detail == "No authorization token provided"}
         if isinstance(exc, ProblemException) and status >= 500:
             logger.error("contract violation or server error: %s", detail)

@@ -29,8 +29,7 @@ from oas import resolve_refs, to_json_schema
 
 from .app import discover_rules
 from .contracts import Contract, ContractError, load_contract
-from .encoding import dump_json
-from .errors import ErrorKind, MockError
+from .errors import render_status
 from .rules import ApiRules
 from .settings import PROJECT_ROOT
 
@@ -138,9 +137,7 @@ class ValidationProxy:
         return violations
 
     def _error(self, status: int, message: str) -> tuple[int, bytes]:
-        kind = ErrorKind.VALIDATION if status == 400 else ErrorKind.INTERNAL
-        rendered = self.rules.render_error(MockError(status, message, kind=kind))
-        return rendered.status, dump_json(rendered.body)
+        return render_status(self.rules.render_error, status, message)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
