@@ -21,17 +21,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from jsonschema import Draft4Validator, FormatChecker
-from jsonschema.exceptions import best_match
 from starlette.types import Receive, Scope, Send
 
-from oas import resolve_refs, to_json_schema
+from oas import resolve_refs
 
 from .app import discover_rules
 from .contracts import Contract, ContractError, load_contract
 from .errors import render_status
 from .rules import ApiRules
 from .settings import PROJECT_ROOT
+from .validation import compiled
 
 __all__ = ["ValidationProxy", "Violation", "main"]
 
@@ -70,23 +69,16 @@ class ValidationProxy:
         self.journal: list[dict[str, Any]] = []
         self.journal_size = journal_size
         self._document = resolve_refs(contract.spec)
-        self._validators: dict[int, Draft4Validator] = {}
         self._client = httpx.AsyncClient(timeout=30)
 
-    def _validator(self, schema: Mapping[str, Any]) -> Draft4Validator:
-        key = id(schema)
-        if key not in self._validators:
-            self._validators[key] = Draft4Validator(to_json_schema(schema), format_checker=FormatChecker())
-        return self._validators[key]
-
-    def _check_body(self, location: str, schema: Mapping[str, Any] | None, raw: bytes) -> list[Violation]:
+    def _check_body(self, location: str, schema: dict[str, Any] | None, raw: bytes) -> list[Violation]:
         if schema is None:
             return []
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
             return [Violation(location, "body is not JSON")]
-        error = best_match(self._validator(schema).iter_errors(body))
+        error = compiled(schema).first_error(body)
         if error is None:
             return []
         where = ".".join(str(p) for p in error.absolute_path) or "the body"
