@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import ErrorKind, MockError
@@ -215,17 +216,17 @@ async def run_controlled(
             fault = controls.fault_for(prefer)
         except ControlsError as exc:
             code, body = error_response(400, str(exc))
-            await _send_json(send_and_note, code, body)
+            await Response(body, status_code=code, media_type="application/json")(scope, receive, send_and_note)
             return
         if delay:
             await asyncio.sleep(delay)
         if fault in ("error_500", "error_503"):
             code, body = error_response(int(fault[-3:]), f"Injected fault {fault}")
-            await _send_json(send_and_note, code, body)
+            await Response(body, status_code=code, media_type="application/json")(scope, receive, send_and_note)
         elif fault is not None:
             if not _connection_fault(fault, receive):
                 code, body = error_response(500, f"Injected fault {fault} (as a 500: no socket on this server)")
-                await _send_json(send_and_note, code, body)
+                await Response(body, status_code=code, media_type="application/json")(scope, receive, send_and_note)
         else:
             await app(scope, limited_receive, send_and_note)
     finally:
@@ -240,14 +241,3 @@ async def run_controlled(
                 fault=fault,
             )
         )
-
-
-async def _send_json(send: Send, status: int, body: bytes) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

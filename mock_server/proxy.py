@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from oas import resolve_refs
@@ -139,7 +140,7 @@ class ValidationProxy:
             await send({"type": "lifespan.shutdown.complete"})
             return
         if scope["path"] == "/__mock/journal":
-            await _send(send, 200, {"content-type": "application/json"}, json.dumps({"entries": self.journal}).encode())
+            await Response(json.dumps({"entries": self.journal}), media_type="application/json")(scope, receive, send)
             return
         started = time.perf_counter()
         chunks = []
@@ -192,14 +193,7 @@ class ValidationProxy:
             }
         )
         del self.journal[: -self.journal_size]
-        await _send(send, status, response_headers, error_body)
-
-
-async def _send(send: Send, status: int, headers: Mapping[str, str], body: bytes) -> None:
-    raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
-    raw_headers.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": body})
+        await Response(error_body, status_code=status, headers=response_headers)(scope, receive, send)
 
 
 def main(argv: list[str]) -> int:
