@@ -24,25 +24,12 @@ from jsonschema import Draft4Validator, FormatChecker
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from oas import DocumentError, load_document, resolve_refs, to_json_schema
+from oas import DocumentError, escape_pointer, iter_operations, load_document, resolve_refs, to_json_schema
 
 from .findings import Finding
 from .provenance import PROVENANCE_LEVELS, provenance_entries
 
 __all__ = ["examples_with_schemas", "lint_document", "lint_path"]
-
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
-
-
-def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    for path, item in document.get("paths", {}).items():
-        for method in METHODS:
-            if method in item:
-                yield f"/paths/{_escape(path)}/{method}", method, path, item[method]
 
 
 def examples_with_schemas(node: Any, pointer: str = "") -> Iterator[tuple[str, Any, Any]]:
@@ -54,11 +41,11 @@ def examples_with_schemas(node: Any, pointer: str = "") -> Iterator[tuple[str, A
                 yield f"{pointer}/example", node["example"], schema
             for name, example in (node.get("examples") or {}).items():
                 if isinstance(example, dict) and "value" in example:
-                    yield f"{pointer}/examples/{_escape(name)}/value", example["value"], schema
+                    yield f"{pointer}/examples/{escape_pointer(name)}/value", example["value"], schema
         if "example" in node and any(key in node for key in ("type", "properties", "allOf", "enum")):
             yield f"{pointer}/example", node["example"], {k: v for k, v in node.items() if k != "example"}
         for key, value in node.items():
-            yield from examples_with_schemas(value, f"{pointer}/{_escape(str(key))}")
+            yield from examples_with_schemas(value, f"{pointer}/{escape_pointer(str(key))}")
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from examples_with_schemas(value, f"{pointer}/{index}")
@@ -74,10 +61,11 @@ def lint_document(document: dict[str, Any], where: str = "") -> list[Finding]:
     try:
         validate(document)
     except OpenAPIValidationError as exc:
-        pointer = "/" + "/".join(_escape(str(p)) for p in exc.absolute_path)
+        pointer = "/" + "/".join(escape_pointer(str(p)) for p in exc.absolute_path)
         return [Finding(pointer, "spec-invalid", "breaking", f"openapi-spec-validator: {exc.message}", where)]
     resolved = resolve_refs(document)
-    for pointer, method, path, operation in _operations(resolved):
+    for entry in iter_operations(resolved):
+        pointer, method, path, operation = entry.pointer, entry.method, entry.path, entry.operation
         name = operation.get("operationId") or f"{method.upper()} {path}"
         responses = operation.get("responses", {})
         if not operation.get("operationId"):
@@ -124,14 +112,14 @@ def lint_document(document: dict[str, Any], where: str = "") -> list[Finding]:
                             where,
                         )
                     )
-    for entry in provenance_entries(document, include_documented=True):
-        if entry.level not in PROVENANCE_LEVELS:
+    for marked in provenance_entries(document, include_documented=True):
+        if marked.level not in PROVENANCE_LEVELS:
             findings.append(
                 Finding(
-                    entry.pointer,
+                    marked.pointer,
                     "provenance-invalid",
                     "breaking",
-                    f"x-provenance {entry.level!r} is not one of {', '.join(PROVENANCE_LEVELS)}",
+                    f"x-provenance {marked.level!r} is not one of {', '.join(PROVENANCE_LEVELS)}",
                     where,
                 )
             )

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from oas import escape_pointer
+
 __all__ = ["PROVENANCE_LEVELS", "ProvenanceEntry", "markdown_table", "provenance_entries"]
 
 PROVENANCE_LEVELS = ("documented", "inferred", "assumed")
@@ -22,16 +24,12 @@ class ProvenanceEntry:
     source: str
 
 
-def _escape(key: object) -> str:
-    return str(key).replace("~", "~0").replace("/", "~1")
-
-
 def _walk(node: Any, pointer: str) -> Iterator[ProvenanceEntry]:
     if isinstance(node, dict):
         if "x-provenance" in node:
             yield ProvenanceEntry(pointer or "/", str(node["x-provenance"]), str(node.get("x-source", "")))
         for key, value in node.items():
-            yield from _walk(value, f"{pointer}/{_escape(key)}")
+            yield from _walk(value, f"{pointer}/{escape_pointer(str(key))}")
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _walk(value, f"{pointer}/{index}")

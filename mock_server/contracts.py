@@ -13,11 +13,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from oas import DocumentError, load_document, resolve_refs, server_base_path
+from oas import HTTP_METHODS, DocumentError, iter_operations, load_document, resolve_refs, server_base_path
 
 __all__ = ["Contract", "ContractError", "Operation", "load_contract"]
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 class ContractError(Exception):
@@ -78,25 +76,21 @@ class Contract:
 
 def _operations(spec: dict[str, Any]) -> dict[str, Operation]:
     operations: dict[str, Operation] = {}
-    for path, item in spec.get("paths", {}).items():
-        shared = [resolve_refs(spec, p) for p in item.get("parameters", [])]
-        for method in HTTP_METHODS:
-            if method not in item:
-                continue
-            operation = item[method]
-            parameters = shared + [resolve_refs(spec, p) for p in operation.get("parameters", [])]
-            operation_id = operation.get("operationId")
-            if not operation_id:
-                raise ContractError(f"{method.upper()} {path} has no operationId")
-            operations[operation_id] = Operation(
-                operation_id=operation_id,
-                method=method,
-                path=path,
-                permission=operation.get("x-permission"),
-                statuses=tuple(str(code) for code in operation.get("responses", {})),
-                header_parameters=tuple(str(p["name"]).lower() for p in parameters if p.get("in") == "header"),
-                argument_names=frozenset(str(p["name"]) for p in parameters if p.get("in") in ("path", "query")),
-            )
+    for entry in iter_operations(spec):
+        path, method, operation = entry.path, entry.method, entry.operation
+        parameters = [resolve_refs(spec, p) for p in entry.parameters]
+        operation_id = operation.get("operationId")
+        if not operation_id:
+            raise ContractError(f"{method.upper()} {path} has no operationId")
+        operations[operation_id] = Operation(
+            operation_id=operation_id,
+            method=method,
+            path=path,
+            permission=operation.get("x-permission"),
+            statuses=tuple(str(code) for code in operation.get("responses", {})),
+            header_parameters=tuple(str(p["name"]).lower() for p in parameters if p.get("in") == "header"),
+            argument_names=frozenset(str(p["name"]) for p in parameters if p.get("in") in ("path", "query")),
+        )
     return operations
 
 

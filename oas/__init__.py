@@ -4,7 +4,26 @@ Small on purpose: reading a contract file, inlining its ``$ref``s and translatin
 schemas to plain JSON Schema Draft 4.
 """
 
-from .document import DocumentError, load_document, resolve_refs, server_base_path
+from .document import (
+    HTTP_METHODS,
+    DocumentError,
+    OperationEntry,
+    escape_pointer,
+    iter_operations,
+    load_document,
+    resolve_refs,
+    server_base_path,
+)
 from .schema import to_json_schema
 
-__all__ = ["DocumentError", "load_document", "resolve_refs", "server_base_path", "to_json_schema"]
+__all__ = [
+    "HTTP_METHODS",
+    "DocumentError",
+    "OperationEntry",
+    "escape_pointer",
+    "iter_operations",
+    "load_document",
+    "resolve_refs",
+    "server_base_path",
+    "to_json_schema",
+]

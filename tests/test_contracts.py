@@ -10,11 +10,10 @@ import pytest
 
 from conformance.lint import examples_with_schemas, lint_path
 from conformance.provenance import PROVENANCE_LEVELS, provenance_entries
-from oas import load_document, resolve_refs
+from oas import iter_operations, load_document, resolve_refs
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = sorted((ROOT / "openapi").glob("*.yaml"))
-METHODS = ("get", "put", "post", "delete", "patch")
 
 # What each seed document states about an operation's responses; the contract must keep all of it.
 SEED_STATUSES = {
@@ -38,12 +37,7 @@ REQUIRED_LINKS = [
 
 
 def operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        operation["operationId"]: operation
-        for item in document["paths"].values()
-        for method, operation in item.items()
-        if method in METHODS
-    }
+    return {entry.operation["operationId"]: entry.operation for entry in iter_operations(document)}
 
 
 def load(name: str) -> dict[str, Any]:
@@ -57,17 +51,15 @@ def test_there_are_three_contracts() -> None:
 @pytest.mark.parametrize("path", CONTRACTS, ids=lambda p: p.stem)
 def test_every_operation_has_id_summary_provenance_and_401(path: Path) -> None:
     document = load_document(path)
-    for item in document["paths"].values():
-        for method, operation in item.items():
-            if method not in METHODS:
-                continue
-            assert operation.get("operationId"), f"{method} without operationId"
-            assert operation.get("summary"), operation["operationId"]
-            assert operation.get("x-provenance") in {"documented", "inferred", "assumed"}, operation["operationId"]
-            assert operation.get("x-source"), operation["operationId"]
-            assert "401" in operation["responses"], operation["operationId"]
-            if operation.get("x-permission"):
-                assert "403" in operation["responses"], operation["operationId"]
+    for entry in iter_operations(document):
+        operation = entry.operation
+        assert operation.get("operationId"), f"{entry.method} {entry.path} without operationId"
+        assert operation.get("summary"), operation["operationId"]
+        assert operation.get("x-provenance") in {"documented", "inferred", "assumed"}, operation["operationId"]
+        assert operation.get("x-source"), operation["operationId"]
+        assert "401" in operation["responses"], operation["operationId"]
+        if operation.get("x-permission"):
+            assert "403" in operation["responses"], operation["operationId"]
 
 
 @pytest.mark.parametrize(("api", "operation_id"), sorted(SEED_STATUSES))

@@ -11,14 +11,13 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from oas import resolve_refs
+from oas import escape_pointer, iter_operations, resolve_refs
 
 from ..findings import Finding
 
 __all__ = ["RULES", "diff_documents"]
 
 BREAKING, NON_BREAKING, INFO = "breaking", "non-breaking", "info"
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 RULES: dict[str, tuple[str, str]] = {
     "path-removed": (BREAKING, "a path and all its operations removed"),
@@ -78,10 +77,6 @@ _CONSTRAINTS: tuple[tuple[str, str, Callable[[Any, Any], bool]], ...] = (
     ("maxItems", "request-max-items-decreased", lambda old, new: new is not None and (old is None or new < old)),
     ("pattern", "request-pattern-changed", lambda old, new: new is not None and new != old),
 )
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
 
 
 class _Diff:
@@ -196,7 +191,7 @@ class _Diff:
         old_props, new_props = old.get("properties", {}), new.get("properties", {})
         old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
         for name in sorted(set(old_props) | set(new_props)):
-            where = f"{pointer}/properties/{_escape(name)}"
+            where = f"{pointer}/properties/{escape_pointer(name)}"
             if name not in new_props:
                 rule = "response-property-removed" if direction == "response" else "request-property-removed"
                 self.add(rule, where, f"property {name} removed", operation)
@@ -311,13 +306,13 @@ class _Diff:
         for media, content in new_body.get("content", {}).items():
             before = old_body.get("content", {}).get(media)
             if before is not None:
-                where = f"{pointer}/requestBody/content/{_escape(media)}/schema"
+                where = f"{pointer}/requestBody/content/{escape_pointer(media)}/schema"
                 self.schema(before.get("schema"), content.get("schema"), where, "request", operation)
 
     def responses(self, old: dict[str, Any], new: dict[str, Any], pointer: str, operation: str) -> None:
         old_responses, new_responses = old.get("responses", {}), new.get("responses", {})
         for status, response in old_responses.items():
-            where = f"{pointer}/responses/{_escape(str(status))}"
+            where = f"{pointer}/responses/{escape_pointer(str(status))}"
             if status not in new_responses:
                 rule = "success-status-removed" if str(status).startswith("2") else "error-status-removed"
                 self.add(rule, where, f"status {status} no longer documented", operation)
@@ -327,7 +322,7 @@ class _Diff:
                 if header not in (new_response.get("headers") or {}):
                     self.add(
                         "response-header-removed",
-                        f"{where}/headers/{_escape(header)}",
+                        f"{where}/headers/{escape_pointer(header)}",
                         f"header {header} removed",
                         operation,
                     )
@@ -335,7 +330,7 @@ class _Diff:
                     self.schema(
                         definition["schema"],
                         new_response["headers"][header]["schema"],
-                        f"{where}/headers/{_escape(header)}/schema",
+                        f"{where}/headers/{escape_pointer(header)}/schema",
                         "response",
                         operation,
                     )
@@ -345,7 +340,7 @@ class _Diff:
                     self.schema(
                         before.get("schema"),
                         content.get("schema"),
-                        f"{where}/content/{_escape(media)}/schema",
+                        f"{where}/content/{escape_pointer(media)}/schema",
                         "response",
                         operation,
                     )
@@ -353,23 +348,16 @@ class _Diff:
             if status not in old_responses:
                 self.add(
                     "response-status-added",
-                    f"{pointer}/responses/{_escape(str(status))}",
+                    f"{pointer}/responses/{escape_pointer(str(status))}",
                     f"status {status} added",
                     operation,
                 )
 
 
 def _operations(document: dict[str, Any]) -> Iterator[tuple[tuple[str, str], str, str, dict[str, Any]]]:
-    for path, item in document.get("paths", {}).items():
-        shared = item.get("parameters", [])
-        for method in METHODS:
-            if method in item:
-                operation = dict(item[method])
-                overridden = {(p["name"], p["in"]) for p in operation.get("parameters", [])}
-                operation["parameters"] = [p for p in shared if (p["name"], p["in"]) not in overridden] + operation.get(
-                    "parameters", []
-                )
-                yield (method, _TEMPLATE.sub("{}", path)), path, f"/paths/{_escape(path)}/{method}", operation
+    for entry in iter_operations(document):
+        operation = {**entry.operation, "parameters": entry.parameters}
+        yield (entry.method, _TEMPLATE.sub("{}", entry.path)), entry.path, entry.pointer, operation
 
 
 def _rename_path_parameters(operation: dict[str, Any], old_path: str, new_path: str) -> dict[str, Any]:

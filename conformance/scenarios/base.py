@@ -16,14 +16,12 @@ from typing import Any
 import httpx
 from jsonschema import Draft4Validator, FormatChecker
 
-from oas import resolve_refs, server_base_path, to_json_schema
+from oas import iter_operations, resolve_refs, server_base_path, to_json_schema
 
 from ..report import Exchange, Result, Status
 from ..targets import Credentials, Target
 
 __all__ = ["Context", "Scenario", "ScenarioFailure", "ScenarioPack", "SchemaTuning", "Skip"]
-
-METHODS = ("get", "put", "post", "delete", "patch")
 
 
 class Skip(Exception):
@@ -150,17 +148,14 @@ class Context:
             raise ScenarioFailure(f"{response.request.url.path}: the body is not JSON: {response.text[:200]}") from None
 
     def operation(self, operation_id: str) -> tuple[str, str, dict[str, Any]]:
-        for path, item in self._document["paths"].items():
-            for method in METHODS:
-                if item.get(method, {}).get("operationId") == operation_id:
-                    return method.upper(), path, item[method]
+        for found_id, method, path, operation in self.operations():
+            if found_id == operation_id:
+                return method, path, operation
         raise KeyError(operation_id)
 
     def operations(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        for path, item in self._document["paths"].items():
-            for method in METHODS:
-                if method in item:
-                    yield item[method]["operationId"], method.upper(), path, item[method]
+        for entry in iter_operations(self._document):
+            yield entry.operation["operationId"], entry.method.upper(), entry.path, entry.operation
 
     def expect_documented(self, response: httpx.Response, operation_id: str) -> Any:
         """The status is documented for the operation and the body matches its schema; returns the body."""
