@@ -67,6 +67,18 @@ def start_server(*args: str, module: str = "mock_server", env: dict[str, str] | 
     raise RuntimeError("mock server did not start within 30 s")
 
 
+def run_conformance(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """The conformance CLI as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "conformance", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def kill_9(server: LiveServer) -> None:
     """What a crash does: SIGKILL, no shutdown of any kind."""
     os.kill(server.process.pid, signal.SIGKILL)

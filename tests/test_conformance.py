@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -17,15 +15,9 @@ from conformance.schema_layer import schemathesis_config
 from conformance.targets import Credentials, Target, TargetError, load_target_file
 from mock_server.defaults import CONFORMANCE_FLAGS
 from tests.broken import BROKEN
-from tests.conftest import ROOT, free_port, start_server, stop_server
+from tests.conftest import ROOT, free_port, run_conformance, start_server, stop_server
 
 CREDENTIALS = CONFORMANCE_FLAGS
-
-
-def conformance(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
-    )
 
 
 def test_toml_writer_round_trips() -> None:
@@ -109,7 +101,7 @@ def test_targets_file_takes_secrets_from_the_environment(tmp_path: Path, monkeyp
     ],
 )
 def test_usage_problems_exit_2_with_one_line(args: list[str], expected: str) -> None:
-    result = conformance(*(arg.replace("{port}", str(free_port())) for arg in args))
+    result = run_conformance(*(arg.replace("{port}", str(free_port())) for arg in args))
     assert result.returncode == 2
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -120,7 +112,7 @@ def test_usage_problems_exit_2_with_one_line(args: list[str], expected: str) -> 
 def test_the_mock_conforms_in_the_ci_profile(api: str, tmp_path: Path) -> None:
     server = start_server()
     try:
-        result = conformance(
+        result = run_conformance(
             "run",
             "--api",
             api,
@@ -152,7 +144,7 @@ def test_each_broken_implementation_is_caught(name: str, tmp_path: Path) -> None
     breakage = BROKEN[name]
     server = start_server(name, module="tests.broken")
     try:
-        result = conformance(
+        result = run_conformance(
             "run",
             "--api",
             breakage.api,

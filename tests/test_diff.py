@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import yaml
 
 from conformance.diff import RULES, diff_documents
 from conformance.findings import render
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_conformance
 
 Doc = dict[str, Any]
 
@@ -243,12 +242,6 @@ def test_a_change_in_a_shared_component_is_reported_at_every_operation() -> None
     }
 
 
-def conformance(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "conformance", *args], cwd=cwd, capture_output=True, text=True, timeout=60
-    )
-
-
 @pytest.mark.parametrize("output_format", ["text", "markdown", "json", "junit"])
 def test_cli_reports_in_each_format_and_exits_1_on_breaking(tmp_path: Path, output_format: str) -> None:
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
@@ -256,12 +249,12 @@ def test_cli_reports_in_each_format_and_exits_1_on_breaking(tmp_path: Path, outp
     changed = base()
     BREAKING_EDITS["response-enum-widened"](changed)
     new.write_text(yaml.safe_dump(changed))
-    result = conformance("diff", str(old), str(new), "--format", output_format)
+    result = run_conformance("diff", str(old), str(new), "--format", output_format)
     assert result.returncode == 1
     assert "response-enum-widened" in result.stdout
     if output_format == "json":
         assert {f["rule"] for f in json.loads(result.stdout)["findings"]} == {"response-enum-widened"}
-    assert conformance("diff", str(old), str(old)).returncode == 0
+    assert run_conformance("diff", str(old), str(old)).returncode == 0
 
 
 def test_fail_on_warning_also_fails_on_non_breaking(tmp_path: Path) -> None:
@@ -270,8 +263,8 @@ def test_fail_on_warning_also_fails_on_non_breaking(tmp_path: Path) -> None:
     changed = base()
     changed["paths"]["/things"]["get"]["deprecated"] = True
     new.write_text(yaml.safe_dump(changed))
-    assert conformance("diff", str(old), str(new)).returncode == 0
-    assert conformance("diff", str(old), str(new), "--fail-on", "warning").returncode == 1
+    assert run_conformance("diff", str(old), str(new)).returncode == 0
+    assert run_conformance("diff", str(old), str(new), "--fail-on", "warning").returncode == 1
 
 
 def test_git_revisions_are_read(tmp_path: Path) -> None:
@@ -284,10 +277,10 @@ def test_git_revisions_are_read(tmp_path: Path) -> None:
     changed = base()
     BREAKING_EDITS["operation-removed"](changed)
     spec.write_text(yaml.safe_dump(changed))
-    result = conformance("diff", "git:HEAD:api.yaml", "api.yaml", cwd=tmp_path)
+    result = run_conformance("diff", "git:HEAD:api.yaml", "api.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert "operation-removed" in result.stdout
-    missing = conformance("diff", "git:nope:api.yaml", "api.yaml", cwd=tmp_path)
+    missing = run_conformance("diff", "git:nope:api.yaml", "api.yaml", cwd=tmp_path)
     assert missing.returncode == 2
     assert len(missing.stderr.strip().splitlines()) == 1
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,7 @@ import pytest
 import yaml
 
 from conformance.lint import lint_document
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_conformance
 
 Doc = dict[str, Any]
 
@@ -97,18 +95,9 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     EDITS["status-401-missing"](broken)
     path = tmp_path / "broken.yaml"
     path.write_text(yaml.safe_dump(broken))
-    run = [sys.executable, "-m", "conformance", "lint"]
-    result = subprocess.run(
-        [*run, str(path), "--format", "junit"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    result = run_conformance("lint", str(path), "--format", "junit")
     assert result.returncode == 1
     assert "status-401-missing" in result.stdout
     assert "<testsuites>" in result.stdout
-    clean = subprocess.run(
-        [*run, *map(str, sorted((ROOT / "openapi").glob("*.yaml")))],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    clean = run_conformance("lint", *map(str, sorted((ROOT / "openapi").glob("*.yaml"))))
     assert clean.returncode == 0, clean.stdout
