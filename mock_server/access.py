@@ -2,7 +2,7 @@
 
 Connexion's security handlers establish *who* calls (``auth.py``); this middleware, placed
 between security and request validation, decides whether they may call this operation, on
-which tenant (``x-platform-id`` for Solvimon), so a forbidden call is 403 before its body is
+which tenant (the header parameter the contract marks ``x-tenant: true``), so a forbidden call is 403 before its body is
 even looked at.
 """
 
@@ -12,7 +12,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .contracts import Contract
 from .errors import ErrorKind, MockError
-from .rules import ApiRules
 
 __all__ = ["AccessMiddleware"]
 
@@ -20,10 +19,9 @@ __all__ = ["AccessMiddleware"]
 class AccessMiddleware:
     """After authentication, before validation: the operation's permission and the tenant."""
 
-    def __init__(self, app: ASGIApp, *, contract: Contract, rules: ApiRules) -> None:
+    def __init__(self, app: ASGIApp, *, contract: Contract) -> None:
         self._app = app
         self._contract = contract
-        self._rules = rules
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -39,7 +37,7 @@ class AccessMiddleware:
         await self._app(scope, receive, send)
 
     def _tenant(self, scope: Scope, allowed: tuple[str, ...]) -> str:
-        header = self._rules.tenant_header
+        header = self._contract.tenant_header
         if header is None:
             return "default"
         wanted = header.lower().encode("latin-1")

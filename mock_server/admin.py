@@ -19,7 +19,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
-from oas import load_document
+from invoice_contracts.oas import load_document
 
 from .auth import ALL_PERMISSIONS, Credential, CredentialRegistry, Principal, security_map
 from .controls import ControlsError
@@ -120,7 +120,7 @@ def _handlers(mock: MockApp) -> dict[str, Callable[..., Awaitable[Any]]]:
             raise AdminError(400, f"no API {api!r}; served: {', '.join(mock.apis)}")
         mounted = mock.apis[api]
         tenants = list(body.get("platform_ids") or [])
-        if mounted.rules.tenant_header and not tenants:
+        if mounted.contract.tenant_header and not tenants:
             raise AdminError(400, f"{api} credentials need platform_ids (the tenants they may use)")
         permissions = list(body.get("permissions") or [ALL_PERMISSIONS])
         name = str(body.get("name") or f"minted-{secrets.token_hex(3)}")

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import importlib
-import pkgutil
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -20,7 +18,6 @@ from functools import partial
 from typing import Any
 
 import connexion
-import yaml
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
@@ -31,14 +28,15 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from oas import resolve_refs
+from invoice_contracts.oas import resolve_refs
+from invoice_contracts.registry import ApiSource
 
-from . import apis
 from .access import AccessMiddleware
 from .admin import ADMIN_PREFIX, build_admin_app, minted_credentials
 from .auth import Credential, CredentialRegistry, security_map
-from .contracts import Contract, Operation, load_contract
+from .contracts import Contract, Operation
 from .controls import Controls, Journal, parse_prefer, run_controlled
+from .discovery import SetupError, discover
 from .encoding import EncodingCache, dump_json
 from .errors import ErrorKind, MockError, error_from, render_status
 from .fakes import SchemaFaker, make_faker
@@ -60,26 +58,13 @@ FIXED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 _OVERLONG_NUMBER = re.compile(r"[0-9]{4000,}")
 
 
-class SetupError(Exception):
-    """The mock cannot start: a contract, fixture or rules module is missing or broken."""
-
-
-def discover_rules() -> dict[str, ApiRules]:
-    found: dict[str, ApiRules] = {}
-    for module_info in pkgutil.iter_modules(apis.__path__):
-        module = importlib.import_module(f"{apis.__name__}.{module_info.name}")
-        rules = getattr(module, "RULES", None)
-        if isinstance(rules, ApiRules):
-            found[rules.name] = rules
-    return found
-
-
 @dataclass
 class _MountedApi:
     contract: Contract
     rules: ApiRules
     fixtures: dict[str, Any]
     app: connexion.AsyncApp
+    source: ApiSource
 
 
 class MockApp:
@@ -96,20 +81,11 @@ class MockApp:
         self.state_file = StateFile(settings.state_file) if settings.state_file else None
         self.apis: dict[str, _MountedApi] = {}
         self._running: list[tuple[asyncio.Queue[MutableMapping[str, Any]], asyncio.Task[None]]] = []
-        rules_by_name = discover_rules()
-        contract_paths = sorted(settings.contracts_dir.glob("*.yaml"))
-        if not contract_paths:
-            raise SetupError(f"no contracts (*.yaml) in {settings.contracts_dir}")
-        for path in contract_paths:
-            contract = load_contract(path)
-            rules = rules_by_name.get(contract.name)
-            if rules is None:
-                raise SetupError(f"{path}: no rules module in mock_server/apis declares RULES for {contract.name!r}")
-            missing = sorted(set(contract.operations) - set(rules.handlers))
-            if missing:
-                raise SetupError(f"{path}: no handler for operationId {', '.join(missing)}")
-            self.apis[contract.name] = _MountedApi(
-                contract, rules, self._fixtures(contract.name), self._build(contract, rules)
+        for found in discover(settings):
+            if found.rules is None:
+                raise SetupError(f"{found.source.contract}: no rules module declares RULES for {found.source.name!r}")
+            self.apis[found.source.name] = _MountedApi(
+                found.contract, found.rules, found.fixtures, self._build(found.contract, found.rules), found.source
             )
         self._mounts = sorted(self.apis.values(), key=lambda mounted: len(mounted.contract.base_path), reverse=True)
         self.admin = build_admin_app(self)
@@ -134,16 +110,6 @@ class MockApp:
         except PersistenceError as exc:
             raise SetupError(str(exc)) from exc
 
-    def _fixtures(self, name: str) -> dict[str, Any]:
-        path = self.settings.fixtures_dir / f"{name}.yaml"
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise SetupError(f"{path}: cannot read the fixtures: {exc}") from exc
-        if not isinstance(data, dict):
-            raise SetupError(f"{path}: fixtures must be a mapping")
-        return data
-
     def reset(self, api: str | None = None) -> None:
         """Back to the seeded fixtures (every API, or one); minted credentials stay valid."""
         on_commit, self.store.on_commit = self.store.on_commit, None
@@ -166,7 +132,7 @@ class MockApp:
             try:
                 mounted.rules.seed(SeedContext(name, self.store, mounted.fixtures, faker, fake, FIXED_EPOCH))
             except (KeyError, ValueError, TypeError, AttributeError, StoreFull) as exc:
-                path = self.settings.fixtures_dir / f"{name}.yaml"
+                path = mounted.source.fixtures or mounted.source.contract
                 raise SetupError(f"{path}: fixtures do not fit the {name} rules: {exc!r}") from exc
 
     def _refresh_credentials(self) -> None:
@@ -213,9 +179,7 @@ class MockApp:
                 contract.name, self.credentials, contract.spec.get("components", {}).get("securitySchemes", {})
             ),
         )
-        app.add_middleware(
-            AccessMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, contract=contract, rules=rules
-        )
+        app.add_middleware(AccessMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, contract=contract)
 
         async def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
             error = error_from(exc)
@@ -467,5 +431,5 @@ def _is_docs(path: str, base: str) -> bool:
 
 
 def create_app(settings: MockSettings | None = None) -> MockApp:
-    """Build the mock for every contract in ``settings.contracts_dir``."""
+    """Build the mock for every API of the registry (see ``settings``)."""
     return MockApp(settings or MockSettings())

@@ -15,8 +15,9 @@ from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
-from .app import MockApp, SetupError, create_app
+from .app import MockApp, create_app
 from .contracts import ContractError
+from .discovery import SetupError, watched_files
 from .settings import MockSettings
 
 __all__ = ["ReloadingApp"]
@@ -36,7 +37,10 @@ class ReloadingApp:
         return self.current.index()
 
     def _files(self) -> tuple[tuple[str, int, int], ...]:
-        paths = [*self.settings.contracts_dir.glob("*.yaml"), *self.settings.fixtures_dir.glob("*.yaml")]
+        try:
+            paths = watched_files(self.settings)
+        except SetupError:
+            paths = []  # a folder that vanished mid-edit: the next look will tell
         stamps = []
         for path in sorted(paths):
             with contextlib.suppress(OSError):
