@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from .app import SetupError, create_app
+from .app import create_app
 from .contracts import ContractError
 from .controls import FAULTS, ControlsError, parse_latency
+from .discovery import SetupError
 from .settings import MockSettings
 
 __all__ = ["main"]

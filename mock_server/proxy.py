@@ -26,8 +26,8 @@ from starlette.types import Receive, Scope, Send
 
 from oas import resolve_refs
 
-from .app import discover_rules
 from .contracts import Contract, ContractError, load_contract
+from .discovery import discover_rules
 from .errors import render_status
 from .rules import ApiRules
 from .settings import PROJECT_ROOT
