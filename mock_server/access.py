@@ -1,19 +1,47 @@
 """Authorisation after authentication: the operation's ``x-permission`` and the caller's tenant.
 
-Connexion's security handlers establish *who* calls (``auth.py``); this middleware, placed
-between security and request validation, decides whether they may call this operation, on
-which tenant (the header parameter the contract marks ``x-tenant: true``), so a forbidden call is 403 before its body is
-even looked at.
+Connexion's security handlers establish *who* calls (``auth.py`` records the principal in the
+scope under its own key); this middleware, placed between security and request validation,
+decides whether they may call this operation, on which tenant (the rules module's tenant
+header), so a forbidden call is 403 before its body is even looked at. It finds the operation
+from the contract itself and leaves its verdict in the scope under :data:`CALLER_SCOPE_KEY`,
+so nothing here or downstream reads Connexion's private scope keys.
+
+It fails closed: a request for an operation the contract secures that arrives without a
+principal (because a Connexion upgrade stopped handing the request to our checks, say) is a
+500, never a call without the permission check.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .contracts import Contract
+from .auth import PRINCIPAL_SCOPE_KEY, Principal
+from .contracts import Contract, Operation
 from .errors import ErrorKind, MockError
 
-__all__ = ["AccessMiddleware"]
+__all__ = ["CALLER_SCOPE_KEY", "AccessMiddleware", "Caller", "caller_of"]
+
+CALLER_SCOPE_KEY = "mock_server.caller"
+ANONYMOUS = Principal("anonymous", frozenset())
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls and on which tenant, once the access check has passed."""
+
+    principal: Principal
+    tenant: str
+
+
+def caller_of(scope: Scope) -> Caller:
+    """The access check's verdict for this request; refuses (500) when there is none."""
+    caller = scope.get(CALLER_SCOPE_KEY)
+    if not isinstance(caller, Caller):
+        raise MockError(500, "The access check did not run for this request", kind=ErrorKind.INTERNAL)
+    return caller
 
 
 class AccessMiddleware:
@@ -25,16 +53,28 @@ class AccessMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            extensions = scope.setdefault("extensions", {})
-            operation_id = extensions.get("connexion_routing", {}).get("operation_id")
-            operation = self._contract.operations.get(operation_id) if operation_id else None
-            context = extensions.setdefault("connexion_context", {})
-            principal = context.get("token_info", {}).get("principal")
-            if operation is not None and principal is not None:
-                if operation.permission and not principal.may(operation.permission):
-                    raise MockError(403, f"Missing permission {operation.permission}", kind=ErrorKind.FORBIDDEN)
-                context["tenant"] = self._tenant(scope, principal.tenants)
+            scope.pop(CALLER_SCOPE_KEY, None)
+            operation = self._contract.match(scope["method"], scope["path"])
+            if operation is not None:
+                scope[CALLER_SCOPE_KEY] = self._caller(scope, operation)
         await self._app(scope, receive, send)
+
+    def _secured(self, operation: Operation) -> bool:
+        node = self._contract.spec["paths"][operation.path][operation.method]
+        requirements = node.get("security", self._contract.spec.get("security", []))
+        return bool(requirements) and all(requirements)
+
+    def _caller(self, scope: Scope, operation: Operation) -> Caller:
+        principal = scope.get(PRINCIPAL_SCOPE_KEY)
+        if not isinstance(principal, Principal):
+            if self._secured(operation):
+                raise MockError(
+                    500, "Authentication passed without establishing a caller; refusing", kind=ErrorKind.INTERNAL
+                )
+            principal = ANONYMOUS
+        if operation.permission and not principal.may(operation.permission):
+            raise MockError(403, f"Missing permission {operation.permission}", kind=ErrorKind.FORBIDDEN)
+        return Caller(principal, self._tenant(scope, principal.tenants))
 
     def _tenant(self, scope: Scope, allowed: tuple[str, ...]) -> str:
         header = self._contract.tenant_header

@@ -1,27 +1,28 @@
 """Which APIs the mock serves: the registry's APIs, each with its contract, fixtures and rules.
 
-The one place the mock turns settings into APIs; the app, the validation proxy and hot reload
-all ask here. An API without a rules module has ``rules = None`` (served generically where the
-engine supports it).
+The one place the mock turns settings into APIs (``invoice_contracts.registry`` finds the
+files; this module loads them); the app, the validation proxy and hot reload all ask here, so
+how APIs are located can change here alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from invoice_contracts import registry as files
 from invoice_contracts.modules import ModuleLoadError, load_api_module
-from invoice_contracts.registry import ApiSource, Registry, RegistryError
 
 from . import apis
 from .contracts import Contract, ContractError, load_contract
 from .rules import ApiRules
 from .settings import MockSettings
 
-__all__ = ["DiscoveredApi", "SetupError", "discover", "registry", "watched_files"]
+__all__ = ["ApiSource", "SetupError", "load_source", "load_sources", "registry", "rules_of", "watched_files"]
 
 
 class SetupError(Exception):
@@ -29,19 +30,30 @@ class SetupError(Exception):
 
 
 @dataclass(frozen=True)
-class DiscoveredApi:
-    source: ApiSource
+class ApiSource:
+    """One API as the mock serves it: its contract, rules and fixtures, loaded."""
+
     contract: Contract
-    rules: ApiRules | None
+    rules: ApiRules
     fixtures: dict[str, Any]
+    files: files.ApiSource
+
+    @property
+    def name(self) -> str:
+        return self.files.name
+
+    @property
+    def fixtures_path(self) -> Path:
+        """Where the fixtures came from (the contract when the API has no fixtures file)."""
+        return self.files.fixtures or self.files.contract
 
 
-def registry(settings: MockSettings) -> Registry:
+def registry(settings: MockSettings) -> files.Registry:
     try:
-        found = Registry.discover(
+        found = files.Registry.discover(
             contracts_dir=settings.contracts_dir, fixtures_dir=settings.fixtures_dir, api_dirs=settings.api_dirs
         )
-    except RegistryError as exc:
+    except files.RegistryError as exc:
         raise SetupError(str(exc)) from exc
     if not len(found):
         where = settings.contracts_dir or "the installed package"
@@ -49,7 +61,7 @@ def registry(settings: MockSettings) -> Registry:
     return found
 
 
-def rules_of(source: ApiSource) -> ApiRules | None:
+def rules_of(source: files.ApiSource) -> ApiRules | None:
     """The API's rules module's ``RULES``, or ``None`` when it has no rules module."""
     try:
         module = load_api_module(source, "rules", apis.__name__)
@@ -75,31 +87,36 @@ def _fixtures(path: Path | None) -> dict[str, Any]:
     return data
 
 
-def discover(settings: MockSettings) -> list[DiscoveredApi]:
-    """Every API to serve, loaded and checked: a broken one stops the start with a one-line reason."""
-    found = []
-    for source in registry(settings):
-        try:
-            contract = load_contract(source.contract)
-        except ContractError as exc:
-            raise SetupError(str(exc)) from exc
-        rules = rules_of(source)
-        if rules is not None:
-            missing = sorted(set(contract.operations) - set(rules.handlers))
-            if missing:
-                raise SetupError(f"{source.contract}: no handler for operationId {', '.join(missing)}")
-        found.append(DiscoveredApi(source, contract, rules, _fixtures(source.fixtures)))
-    return found
+def load_source(found: files.ApiSource) -> ApiSource:
+    """One API loaded and checked: a broken one stops the start with a one-line reason."""
+    try:
+        contract = load_contract(found.contract)
+    except ContractError as exc:
+        raise SetupError(str(exc)) from exc
+    rules = rules_of(found)
+    if rules is None:
+        raise SetupError(f"{found.contract}: no rules module declares RULES for {found.name!r}")
+    missing = sorted(set(contract.operations) - set(rules.handlers))
+    if missing:
+        raise SetupError(f"{found.contract}: no handler for operationId {', '.join(missing)}")
+    return ApiSource(contract, rules, _fixtures(found.fixtures), found)
 
 
-def watched_files(settings: MockSettings) -> list[Path]:
-    """The files whose change should reload the mock (contracts, fixtures, rules modules)."""
-    paths: list[Path] = []
-    for source in registry(settings):
-        paths.append(source.contract)
-        if source.fixtures is not None:
-            paths.append(source.fixtures)
-        rules_file = source.module_file("rules")
-        if rules_file is not None:
-            paths.append(rules_file)
-    return paths
+def load_sources(settings: MockSettings) -> dict[str, ApiSource]:
+    """Every API of the registry, loaded, by name."""
+    return {found.name: load_source(found) for found in registry(settings)}
+
+
+def watched_files(settings: MockSettings) -> tuple[tuple[str, int, int], ...]:
+    """Path, modification time and size of every contract, fixture and API-directory rules file."""
+    try:
+        found = list(registry(settings))
+    except SetupError:
+        return ()  # a folder that vanished mid-edit: the next look will tell
+    paths = [p for source in found for p in (source.contract, source.fixtures, source.module_file("rules")) if p]
+    stamps = []
+    for path in sorted(paths):
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)

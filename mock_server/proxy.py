@@ -27,8 +27,8 @@ from starlette.types import Receive, Scope, Send
 from invoice_contracts.oas import resolve_refs
 from invoice_contracts.registry import RegistryError
 
-from .contracts import Contract, ContractError, load_contract
-from .discovery import SetupError, registry, rules_of
+from .contracts import Contract
+from .discovery import SetupError, load_source, registry
 from .errors import render_status
 from .rules import ApiRules
 from .settings import MockSettings
@@ -214,15 +214,12 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(name)s: %(message)s")
     try:
-        source = registry(MockSettings(contracts_dir=args.contracts, api_dirs=tuple(args.api_dirs))).get(args.api)
-        contract = load_contract(source.contract)
-        rules = rules_of(source)
-    except (ContractError, SetupError, RegistryError) as exc:
+        found = registry(MockSettings(contracts_dir=args.contracts, api_dirs=tuple(args.api_dirs))).get(args.api)
+        source = load_source(found)
+    except (SetupError, RegistryError) as exc:
         print(f"mock-server proxy: {exc}", file=sys.stderr)
         return 2
-    if rules is None:
-        print(f"mock-server proxy: no rules module for {args.api!r} (it gives the error shape)", file=sys.stderr)
-        return 2
+    contract, rules = source.contract, source.rules
     import uvicorn
 
     print(
