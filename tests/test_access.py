@@ -57,3 +57,13 @@ def test_a_check_that_gets_no_request_fails_closed(monkeypatch: pytest.MonkeyPat
             assert response.json()["code"] == "INTERNAL_ERROR"
         assert client.get("/v1/invoices", headers=ALL).status_code == 500
         assert client.get("/v1/invoices").status_code == 401, "no credentials is still 401"
+
+
+def test_a_path_connexion_does_not_route_is_404_not_a_refusal(in_process: TestClient) -> None:
+    # The contract's path pattern matches "null,null" where Starlette's int converter does not:
+    # no operation runs, so no access verdict is needed and the answer is the API's 404.
+    response = in_process.get(
+        "/api/v2/accounting/reversal_invoices/null,null", headers={"Authorization": "Bearer kl_test_token"}
+    )
+    assert response.status_code == 404
+    assert set(response.json()) == {"error"}
