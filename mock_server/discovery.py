@@ -81,7 +81,7 @@ def _fixtures(path: Path | None) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SetupError(f"{path}: cannot read the fixtures: {exc}") from exc
+        raise SetupError(f"{path}: cannot read the fixtures: {' '.join(str(exc).split())}") from exc
     if not isinstance(data, dict):
         raise SetupError(f"{path}: fixtures must be a mapping")
     return data
