@@ -42,6 +42,7 @@ from .controls import Controls, Journal, parse_prefer, run_controlled
 from .encoding import EncodingCache, dump_json
 from .errors import ErrorKind, MockError, error_from, render_status
 from .fakes import SchemaFaker, make_faker
+from .generic import default_fixtures, generic_rules
 from .idempotency import IdempotencyCache
 from .persistence import FORMAT as STATE_FORMAT
 from .persistence import VERSION as STATE_VERSION
@@ -102,14 +103,15 @@ class MockApp:
             raise SetupError(f"no contracts (*.yaml) in {settings.contracts_dir}")
         for path in contract_paths:
             contract = load_contract(path)
-            rules = rules_by_name.get(contract.name)
-            if rules is None:
-                raise SetupError(f"{path}: no rules module in mock_server/apis declares RULES for {contract.name!r}")
+            rules = rules_by_name.get(contract.name) or generic_rules(contract)
             missing = sorted(set(contract.operations) - set(rules.handlers))
             if missing:
                 raise SetupError(f"{path}: no handler for operationId {', '.join(missing)}")
+            generic = contract.name not in rules_by_name
+            fixtures_file = self.settings.fixtures_dir / f"{contract.name}.yaml"
+            fixtures = default_fixtures(contract) if generic and not fixtures_file.exists() else None
             self.apis[contract.name] = _MountedApi(
-                contract, rules, self._fixtures(contract.name), self._build(contract, rules)
+                contract, rules, fixtures or self._fixtures(contract.name), self._build(contract, rules)
             )
         self._mounts = sorted(self.apis.values(), key=lambda mounted: len(mounted.contract.base_path), reverse=True)
         self.admin = build_admin_app(self)
