@@ -16,7 +16,7 @@ from typing import Any
 from ..contracts import Contract
 from ..rules import ApiRules, Handlers
 from .error_shape import error_renderer
-from .handlers import Generator, lifecycle_handler, stateless_handler
+from .handlers import Generator, lifecycle_handler, stateless_handler, under_records
 from .lifecycle import find_lifecycles
 
 __all__ = ["default_fixtures", "generic_rules"]
@@ -26,14 +26,17 @@ def generic_rules(contract: Contract) -> ApiRules:
     """The rules of a contract without a rules module."""
     generator = Generator(contract.spec)
     parts = find_lifecycles(contract)
+    resources = sorted({part.resource for part in parts.values()}, key=lambda r: r.item_path)
     handlers = Handlers()
     for operation_id, operation in contract.operations.items():
         part = parts.get(operation_id)
-        handlers[operation_id] = (
+        handler = (
             lifecycle_handler(part, generator, contract.base_path)
             if part is not None
             else stateless_handler(contract, operation, generator)
         )
+        parents = [r for r in resources if operation.path.startswith(r.item_path + "/")]
+        handlers[operation_id] = under_records(parents, handler)
     return ApiRules(
         name=contract.name,
         render_error=error_renderer(contract.spec),

@@ -25,7 +25,7 @@ from ..rules import Call, Handler, Reply, SeedContext
 from ..store import Transaction
 from .lifecycle import Part, Resource, Role, properties_of
 
-__all__ = ["Generator", "lifecycle_handler", "stateless_handler"]
+__all__ = ["Generator", "lifecycle_handler", "stateless_handler", "under_records"]
 
 _TOMBSTONE = "__deleted__"
 
@@ -233,3 +233,18 @@ def stateless_handler(contract: Contract, operation: Operation, generator: Gener
         return reply
 
     return handler
+
+
+def under_records(parents: list[Resource], handler: Handler) -> Handler:
+    """``handler`` for an operation below records' item paths: 404 unless each record exists."""
+    if not parents:
+        return handler
+
+    def checked(call: Call) -> Reply:
+        for parent in parents:
+            key = _key(parent, call.params[parent.id_param])
+            if _live(call.tx.get(_path(parent.collection_path, call.params), key)) is None:
+                raise _not_found(parent, key)
+        return handler(call)
+
+    return checked

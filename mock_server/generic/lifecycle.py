@@ -31,7 +31,7 @@ class Role(enum.Enum):
     DELETE = "delete"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Resource:
     """A collection of records kept in the store under its collection path."""
 
