@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -237,6 +238,25 @@ def test_the_real_contracts_keep_their_rules_modules() -> None:
     assert modules
     for rules in modules:
         assert mock.apis[rules.name].rules is rules
+
+
+def test_a_real_contract_without_its_rules_module_is_served_generically(tmp_path: Path) -> None:
+    """What once stopped the start ("no rules module") now serves: a copy of a real contract."""
+    (tmp_path / "contracts").mkdir()
+    shutil.copy(ROOT / "openapi" / "keyline.yaml", tmp_path / "contracts" / "ledger.yaml")
+    live = start_server("--contracts", str(tmp_path / "contracts"), "--fixtures", str(tmp_path), "--validate-responses")
+    try:
+        with live.client() as client:
+            assert client.get("/", headers={"Accept": "application/json"}).json()["apis"][0]["api"] == "ledger"
+            path = "/api/v2/accounting/customer_invoices"
+            listed = client.get(path, headers=ANY_TOKEN)
+            assert (listed.status_code, listed.json(), listed.headers["X-Keyline-Result-Total"]) == (200, [], "0")
+            assert client.get(path).status_code == 401
+            created = client.post(path, json={"customer_invoice": {"customer_id": 1}}, headers=ANY_TOKEN)
+            assert created.status_code == 201
+            assert client.get(f"{path}/{created.json()['id']}", headers=ANY_TOKEN).json() == created.json()
+    finally:
+        stop_server(live)
 
 
 def test_conformance_schema_layer_passes_against_the_generic_mock(keyed: LiveServer, tmp_path: Path) -> None:

@@ -178,20 +178,18 @@ class _Lifecycle:
             resource, {**_writable(resource, call.body), resource.id_field: key}, self.generator.fake(collection, key)
         )
         call.tx.put(collection, key, record)
-        item = _path(resource.item_path, {**call.params, resource.id_param: key})
-        headers = {
-            name: call.base_url + self.base_path + item
-            for name in self.part.success.headers
-            if name.lower() == "location"
-        }
-        return self._reply(record, headers)
+        location = call.base_url + self.base_path + _path(resource.item_path, {**call.params, resource.id_param: key})
+        return Reply(self.part.success.status, self._body(record), self._headers(location=location))
 
     def _list(self, call: Call, collection: str) -> Reply:
         records = [self._body(r) for r in call.tx.values(collection) if _live(r) is not None]
-        held = self.part.list_property
         schema = self.part.success.schema or {}
+        held = self.part.list_property
+        limit = (properties_of(schema)[0][held] if held else schema).get("maxItems")
+        records = records[: int(limit)] if limit is not None else records
+        headers = self._headers(count=len(records))
         if held is None:
-            return Reply(self.part.success.status, records)
+            return Reply(self.part.success.status, records, headers)
         envelope = self.generator.fake("list", collection).generate(schema)
         for name, sub in properties_of(schema)[0].items():
             if sub.get("type") == "integer" and name.lower() in ("count", "total", "total_count", "totalcount", "size"):
@@ -199,19 +197,32 @@ class _Lifecycle:
             elif sub.get("type") == "boolean" and name.lower() in ("has_more", "hasmore", "more"):
                 envelope[name] = False
         envelope[held] = records
-        return Reply(self.part.success.status, envelope)
+        return Reply(self.part.success.status, envelope, headers)
 
     def _body(self, record: Mapping[str, Any]) -> Any:
         schema = self.part.success.schema
         if self.part.role is Role.LIST and schema is not None:
-            items = (properties_of(schema)[0][self.part.list_property] if self.part.list_property else schema).get(
-                "items"
-            ) or {}
-            return _project(record, items)
+            held = self.part.list_property
+            return _project(record, (properties_of(schema)[0][held] if held else schema).get("items") or {})
         return _project(record, schema)
 
-    def _reply(self, record: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> Reply:
-        return Reply(self.part.success.status, self._body(record), headers or {})
+    def _reply(self, record: Mapping[str, Any]) -> Reply:
+        return Reply(self.part.success.status, self._body(record), self._headers())
+
+    def _headers(self, *, location: str | None = None, count: int | None = None) -> dict[str, str]:
+        """The documented response headers: ``Location``, a list's total, and the other
+        required ones generated."""
+        fake = self.generator.fake("headers", self.resource.collection_path, self.part.role.value)
+        headers: dict[str, str] = {}
+        for name, definition in self.part.success.headers.items():
+            lowered = str(name).lower()
+            if lowered == "location" and location is not None:
+                headers[name] = location
+            elif count is not None and lowered.endswith(("total", "count")):
+                headers[name] = str(count)
+            elif definition.get("required"):
+                headers[name] = str(fake.generate(definition.get("schema") or {"type": "string"}, lowered))
+        return headers
 
 
 def lifecycle_handler(part: Part, generator: Generator, base_path: str) -> Handler:
