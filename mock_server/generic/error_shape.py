@@ -34,6 +34,7 @@ _STATUS = {"status", "code", "status_code", "statuscode", "http_status", "httpst
 _FIELD = {"field", "pointer", "param", "parameter", "property", "location", "loc", "source"}
 _TITLE = {"title", "summary"}
 _LISTS = {"errors", "details", "issues", "problems", "violations"}
+_UNKNOWN = object()  # a property _value does not recognise
 
 
 class _Shape:
@@ -64,9 +65,6 @@ def _fill(schema: Mapping[str, Any], template: Any, error: MockError, status: in
         elif name in required:
             body[name] = template.get(name)
     return body
-
-
-_UNKNOWN = object()
 
 
 def _value(name: str, schema: Mapping[str, Any], template: Any, error: MockError, status: int, depth: int) -> Any:
@@ -144,25 +142,26 @@ def error_renderer(spec: dict[str, Any]) -> ErrorRenderer:
     """An :class:`~mock_server.errors.ErrorRenderer` for the error bodies ``spec`` documents."""
     documented = _documented(spec)
     fake = SchemaFaker(spec, make_faker(0), datetime.now(UTC).replace(microsecond=0))
-    shapes: dict[str, _Shape] = {}
-    for key, bodies in documented.items():
+
+    def shape(bodies: list[tuple[str, dict[str, Any], Any]]) -> _Shape:
         media_type, schema, example = _most_used(bodies)
         resolved = resolve_refs(spec, schema)
-        shapes[key] = _Shape(resolved, example if example is not None else fake.generate(resolved), media_type)
-    client_errors = [body for key, found in documented.items() if key.startswith("4") for body in found]
-    fallback = shapes.get("default")
-    if fallback is None and client_errors:
-        fallback = shapes[next(k for k, found in documented.items() if _most_used(client_errors) in found)]
-    validation_status = 422 if "422" in _statuses(spec) and "400" not in _statuses(spec) else 400
+        return _Shape(resolved, example if example is not None else fake.generate(resolved), media_type)
+
+    shapes = {key: shape(bodies) for key, bodies in documented.items()}
+    client_errors = [body for key, bodies in documented.items() if key.startswith("4") for body in bodies]
+    fallback = shapes.get("default") or (shape(client_errors) if client_errors else None)
+    statuses = _statuses(spec)
+    validation_status = 422 if "422" in statuses and "400" not in statuses else 400
 
     def render(error: MockError) -> RenderedError:
         status = error.status
         if status == 400 and error.kind in (ErrorKind.VALIDATION, ErrorKind.MISSING_PARAMETER):
             status = validation_status
-        shape = shapes.get(str(status)) or shapes.get(f"{str(status)[0]}xx") or fallback
-        if shape is None:
+        chosen = shapes.get(str(status)) or shapes.get(f"{str(status)[0]}xx") or fallback
+        if chosen is None:
             return RenderedError(status, _problem(error, status), {"Content-Type": PROBLEM})
-        return RenderedError(status, shape.fill(error, status), {"Content-Type": shape.media_type})
+        return RenderedError(status, chosen.fill(error, status), {"Content-Type": chosen.media_type})
 
     return render
 

@@ -115,9 +115,10 @@ def _linked_read(contract: Contract, links: Mapping[str, Any], collection: str) 
         if target is None or target.method != "get":
             continue
         param = _item_param(collection, target.path)
-        expression = (link.get("parameters") or {}).get(param) or (link.get("parameters") or {}).get(f"path.{param}")
-        field = str(expression or "").removeprefix("$response.body#/")
-        if param is not None and field and "/" not in field and field != expression:
+        parameters = link.get("parameters") or {}
+        expression = str(parameters.get(param) or parameters.get(f"path.{param}") or "")
+        field = expression.removeprefix("$response.body#/")
+        if param is not None and field and field != expression and "/" not in field:
             return target, field
     return None
 
