@@ -252,8 +252,10 @@ def test_a_real_contract_without_its_rules_module_is_served_generically(tmp_path
             listed = client.get(path, headers=ANY_TOKEN)
             assert (listed.status_code, listed.json(), listed.headers["X-Keyline-Result-Total"]) == (200, [], "0")
             assert client.get(path).status_code == 401
-            created = client.post(path, json={"customer_invoice": {"customer_id": 1}}, headers=ANY_TOKEN)
+            body = {"customer_invoice": {"customer_id": 4711, "custom_text": "Thanks"}}
+            created = client.post(path, json=body, headers=ANY_TOKEN)
             assert created.status_code == 201
+            assert (created.json()["customer_id"], created.json()["custom_text"]) == (4711, "Thanks")  # unwrapped
             assert client.get(f"{path}/{created.json()['id']}", headers=ANY_TOKEN).json() == created.json()
     finally:
         stop_server(live)

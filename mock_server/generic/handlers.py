@@ -3,8 +3,8 @@ the contract's examples or generated data otherwise.
 
 Records live in the store under their collection's path (parent parameters filled in), keyed by
 id; a deleted record is replaced by a tombstone (the store never removes). Generated data is
-seeded per record (seed, collection, id) or per operation (seed, operationId), so it does not
-depend on the order of requests and the same ``--seed`` gives the same bodies on every start.
+seeded per record (seed, collection, id) or per operation (seed, operationId): it does not
+depend on requests elsewhere, and the same ``--seed`` gives the same bodies on every start.
 """
 
 from __future__ import annotations
@@ -98,14 +98,23 @@ def _project(record: Mapping[str, Any], schema: Mapping[str, Any] | None) -> Any
     return {k: v for k, v in record.items() if k in properties} if properties else dict(record)
 
 
+def _unwrapped(resource: Resource, body: Any) -> dict[str, Any]:
+    """The request's fields, out of a one-key envelope (``{"thing": {...}}``) if it has one."""
+    if not isinstance(body, dict):
+        return {}
+    if len(body) == 1:
+        ((name, inner),) = body.items()
+        if isinstance(inner, dict) and name not in properties_of(resource.record)[0]:
+            return inner
+    return body
+
+
 def _writable(resource: Resource, body: Any) -> dict[str, Any]:
     """The body's fields a client may set: record properties, not read-only, not the id."""
     properties = properties_of(resource.record)[0]
-    if not isinstance(body, dict):
-        return {}
     return {
         k: v
-        for k, v in body.items()
+        for k, v in _unwrapped(resource, body).items()
         if k in properties and k != resource.id_field and not properties[k].get("readOnly")
     }
 
@@ -165,7 +174,7 @@ class _Lifecycle:
 
     def _create(self, call: Call, collection: str) -> Reply:
         resource = self.resource
-        given = call.body.get(resource.id_field) if isinstance(call.body, dict) else None
+        given = _unwrapped(resource, call.body).get(resource.id_field)
         if given is not None:
             key = _key(resource, given)
             if _live(call.tx.get(collection, key)) is not None:
