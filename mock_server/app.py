@@ -107,12 +107,10 @@ class MockApp:
             missing = sorted(set(contract.operations) - set(rules.handlers))
             if missing:
                 raise SetupError(f"{path}: no handler for operationId {', '.join(missing)}")
-            generic = contract.name not in rules_by_name
             fixtures_file = self.settings.fixtures_dir / f"{contract.name}.yaml"
-            fixtures = default_fixtures(contract) if generic and not fixtures_file.exists() else None
-            self.apis[contract.name] = _MountedApi(
-                contract, rules, fixtures or self._fixtures(contract.name), self._build(contract, rules)
-            )
+            generic_defaults = contract.name not in rules_by_name and not fixtures_file.exists()
+            fixtures = default_fixtures(contract) if generic_defaults else self._fixtures(contract.name)
+            self.apis[contract.name] = _MountedApi(contract, rules, fixtures, self._build(contract, rules))
         self._mounts = sorted(self.apis.values(), key=lambda mounted: len(mounted.contract.base_path), reverse=True)
         self.admin = build_admin_app(self)
         self._forced_operations: dict[tuple[str, str], dict[str, Any]] = {}

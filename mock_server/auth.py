@@ -50,16 +50,17 @@ class Credential:
 
     @classmethod
     def from_fixture(cls, api: str, entry: Mapping[str, Any]) -> Credential:
+        any_secret = bool(entry.get("any_secret", False))
         return cls(
             api=api,
             scheme=str(entry["scheme"]),
-            secret=str(entry.get("secret", "")),
+            secret="" if any_secret else str(entry["secret"]),
             principal=Principal(
                 name=str(entry.get("name", entry["scheme"])),
                 permissions=frozenset(str(p) for p in entry.get("permissions", [ALL_PERMISSIONS])),
                 tenants=tuple(str(t) for t in entry.get("tenants", ())),
             ),
-            any_secret=bool(entry.get("any_secret", False)),
+            any_secret=any_secret,
         )
 
 
