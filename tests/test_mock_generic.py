@@ -20,6 +20,8 @@ import pytest
 
 from mock_server import MockSettings, apis, create_app
 from mock_server.contracts import load_contract
+from mock_server.errors import ErrorKind, MockError
+from mock_server.generic.error_shape import error_renderer
 from mock_server.generic.lifecycle import Role, find_lifecycles
 from mock_server.rules import ApiRules
 from tests.conftest import ROOT, LiveServer, run_conformance, start_server, stop_server
@@ -226,6 +228,40 @@ def test_lifecycles_found_in_the_contracts() -> None:
     }
     assert widgets["createWidget"].resource.id_field == "id"
     assert widgets["listWidgets"].list_property == "items"
+
+
+def test_error_renderer_fills_nested_and_enum_shapes() -> None:
+    error_schema = {
+        "type": "object",
+        "required": ["error", "status"],
+        "properties": {
+            "status": {"type": "integer"},
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "enum": ["VALIDATION_ERROR", "NOT_FOUND", "UNAUTHORIZED"]},
+                    "message": {"type": "string"},
+                },
+            },
+            "trace_id": {"type": "string"},
+        },
+    }
+    spec = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/x": {"get": {"responses": {"default": {"content": {"application/json": {"schema": error_schema}}}}}}
+        },
+    }
+    render = error_renderer(spec)
+    rendered = render(MockError(404, "No such x", kind=ErrorKind.NOT_FOUND))
+    assert (rendered.status, rendered.body) == (
+        404,
+        {"status": 404, "error": {"code": "NOT_FOUND", "message": "No such x"}},
+    )
+    invalid = render(MockError(400, "bad", kind=ErrorKind.VALIDATION, field="a.b"))
+    assert invalid.body["error"]["code"] == "VALIDATION_ERROR"
+    assert invalid.headers == {"Content-Type": "application/json"}
 
 
 def test_the_real_contracts_keep_their_rules_modules() -> None:
