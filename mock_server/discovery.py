@@ -19,6 +19,7 @@ from invoice_contracts.modules import ModuleLoadError, load_api_module
 
 from . import apis
 from .contracts import Contract, ContractError, load_contract
+from .generic import default_fixtures, generic_rules
 from .rules import ApiRules
 from .settings import MockSettings
 
@@ -95,7 +96,9 @@ def load_source(found: files.ApiSource) -> ApiSource:
         raise SetupError(str(exc)) from exc
     rules = rules_of(found)
     if rules is None:
-        raise SetupError(f"{found.contract}: no rules module declares RULES for {found.name!r}")
+        # No rules module: served from the contract alone (see mock_server.generic).
+        fixtures = _fixtures(found.fixtures) if found.fixtures else default_fixtures(contract)
+        return ApiSource(contract, generic_rules(contract), fixtures, found)
     missing = sorted(set(contract.operations) - set(rules.handlers))
     if missing:
         raise SetupError(f"{found.contract}: no handler for operationId {', '.join(missing)}")
