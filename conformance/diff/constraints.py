@@ -96,8 +96,8 @@ class _Judge:
 
 def _format(old: dict[str, Any], new: dict[str, Any], judge: _Judge) -> None:
     before, after = old.get("format"), new.get("format")
-    if before == after:
-        return
+    if before == after or old.get("type") != new.get("type"):
+        return  # a format belongs to its type: a type change is judged by the type rules
     message = f"format {before} → {after}"
     rule = f"{judge.direction}-format-changed"
     if before is None or after is None:

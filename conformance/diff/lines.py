@@ -10,15 +10,15 @@ import yaml
 __all__ = ["line_finder"]
 
 
-def _child(node: yaml.Node, token: str) -> yaml.Node | None:
+def _child(node: yaml.Node, token: str) -> tuple[yaml.Node, int] | None:
+    """The child named ``token`` and the 0-based line that names it (a mapping key or a list item)."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == token:
-                found: yaml.Node = value
-                return found
+                return value, key.start_mark.line
     elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
         item: yaml.Node = node.value[int(token)]
-        return item
+        return item, item.start_mark.line
     return None
 
 
@@ -29,28 +29,28 @@ def line_finder(text: str) -> Callable[[str], int]:
     except yaml.YAMLError:
         root = None
 
-    def walk(pointer: str) -> yaml.Node | None:
-        node = root
+    def walk(pointer: str) -> tuple[yaml.Node, int] | None:
+        if root is None:
+            return None
+        node, line = root, root.start_mark.line
         for raw in pointer.split("/")[1:]:
-            if node is None:
-                return None
             token = raw.replace("~1", "/").replace("~0", "~")
             child, hops = _child(node, token), 0
             while child is None and hops < 20:
                 ref = _child(node, "$ref")
-                if not (isinstance(ref, yaml.ScalarNode) and str(ref.value).startswith("#/")):
+                if ref is None or not isinstance(ref[0], yaml.ScalarNode) or not str(ref[0].value).startswith("#/"):
                     break
-                target = walk(str(ref.value)[1:])
+                target = walk(str(ref[0].value)[1:])
                 if target is None:
                     break
-                node, child, hops = target, _child(target, token), hops + 1
+                node, child, hops = target[0], _child(target[0], token), hops + 1
             if child is None:
                 break
-            node = child
-        return node
+            node, line = child
+        return node, line
 
     def line(pointer: str) -> int:
-        node = walk(pointer) if root is not None else None
-        return node.start_mark.line + 1 if node is not None else 0
+        found = walk(pointer)
+        return found[1] + 1 if found is not None else 0
 
     return line

@@ -82,8 +82,13 @@ def compare_schemes(changes: Changes, old_doc: dict[str, Any], new_doc: dict[str
             changes.add("security-scheme-removed", pointer, f"scheme {name} removed")
             continue
         after = new_schemes[name]
-        for field, rule in _FIELD_RULES:
-            if str(scheme.get(field, "")).lower() != str(after.get(field, "")).lower():
+        # a new type redefines every other field: report only the type
+        fields = _FIELD_RULES[:1] if scheme.get("type") != after.get("type") else _FIELD_RULES
+        for field, rule in fields:
+            before_value, after_value = str(scheme.get(field, "")), str(after.get(field, ""))
+            if field == "scheme" or (field == "name" and after.get("in") == "header"):
+                before_value, after_value = before_value.lower(), after_value.lower()  # case-insensitive on the wire
+            if before_value != after_value:
                 message = f"scheme {name}: {field} {scheme.get(field)} → {after.get(field)}"
                 changes.add(rule, f"{pointer}/{field}", message)
         if scheme.get("type") == after.get("type") == "oauth2":
