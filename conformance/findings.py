@@ -38,7 +38,7 @@ def _text(findings: Sequence[Finding], title: str) -> str:
         return f"{title}: no findings\n"
     lines = [f"{title}: {len(findings)} finding(s)"]
     for f in findings:
-        lines.append(f"{f.level:<12} {f.rule:<34} {f.where} {f.pointer}\n{'':<12} {f.message}")
+        lines.append(f"{f.level:<12} {f.rule:<40} {f.where} {f.pointer}\n{'':<12} {f.message}")
     return "\n".join(lines) + "\n"
 
 

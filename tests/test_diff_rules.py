@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from openapi_spec_validator import validate
 
 from conformance.diff import RULES, diff_documents
 from conformance.diff.oasdiff import NOT_COVERED, OASDIFF
@@ -163,6 +164,7 @@ def base() -> Doc:
                 "put": {
                     "operationId": "replaceThing",
                     "security": [{"oauth": ["things:write"]}],
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
                     "requestBody": {
                         "required": True,
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingCreate"}}},
@@ -227,7 +229,11 @@ CASES: dict[str, tuple[str, Edit | None]] = {
     "operation-added": (
         "info",
         lambda d: d["paths"]["/things/{id}"].update(
-            delete={"operationId": "deleteThing", "responses": {"204": {"description": "gone"}}}
+            delete={
+                "operationId": "deleteThing",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"204": {"description": "gone"}},
+            }
         ),
     ),
     "operation-deprecated": ("warning", lambda d: listing(d).update(deprecated=True)),
@@ -292,7 +298,7 @@ CASES: dict[str, tuple[str, Edit | None]] = {
     "request-property-added": ("info", lambda d: props(d).update(memo={"type": "string"})),
     "request-property-removed": ("warning", lambda d: props(d).pop("code")),
     "request-property-became-read-only": ("breaking", lambda d: props(d)["code"].update(readOnly=True)),
-    "request-type-changed": ("breaking", lambda d: props(d)["count"].update(type="string")),
+    "request-type-changed": ("breaking", lambda d: props(d)["code"].update(type="integer")),
     "request-type-widened": ("info", lambda d: params(d)[0]["schema"].update(type="number")),
     "request-format-changed": ("breaking", lambda d: props(d)["code"].update(format="uuid")),
     "request-enum-narrowed": ("breaking", lambda d: props(d)["kind"].update(enum=["A"])),
@@ -301,7 +307,7 @@ CASES: dict[str, tuple[str, Edit | None]] = {
     "request-max-length-decreased": ("breaking", lambda d: props(d)["note"].update(maxLength=10)),
     "request-min-length-increased": ("breaking", lambda d: props(d)["code"].update(minLength=3)),
     "request-maximum-decreased": ("breaking", lambda d: props(d)["count"].update(maximum=10)),
-    "request-minimum-increased": ("breaking", lambda d: props(d)["count"].update(minimum=5)),
+    "request-minimum-increased": ("breaking", lambda d: props(d)["step"].update(minimum=5)),
     "request-max-items-decreased": ("breaking", lambda d: props(d)["tags"].update(maxItems=2)),
     "request-min-items-increased": ("breaking", lambda d: props(d)["tags"].update(minItems=1)),
     "request-max-properties-decreased": ("breaking", lambda d: props(d)["meta"].update(maxProperties=5)),
@@ -411,7 +417,10 @@ CASES: dict[str, tuple[str, Edit | None]] = {
         lambda d: d["components"]["securitySchemes"].update(key={"type": "http", "scheme": "basic"}),
     ),
     "security-scheme-parameter-changed": ("breaking", lambda d: scheme(d, "key").update(name="X-API-KEY")),
-    "security-scheme-http-changed": ("breaking", lambda d: scheme(d, "bearer").update(scheme="basic")),
+    "security-scheme-http-changed": (
+        "breaking",
+        lambda d: d["components"]["securitySchemes"].update(bearer={"type": "http", "scheme": "basic"}),
+    ),
     "security-scheme-bearer-format-changed": ("warning", lambda d: scheme(d, "bearer").update(bearerFormat="opaque")),
     "security-scheme-url-changed": ("breaking", lambda d: flow(d).update(tokenUrl="https://auth.example.com/v2/token")),
     "security-scheme-flow-removed": (
@@ -446,6 +455,12 @@ def sides(rule: str) -> tuple[Doc, Doc]:
     assert edit is not None
     edit(new)
     return old, new
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_both_sides_of_every_case_are_valid_openapi(rule: str) -> None:
+    for side in sides(rule):
+        validate(side)
 
 
 def findings_for(rule: str) -> list[Finding]:
@@ -553,7 +568,8 @@ def test_scope_dropped_from_a_requirement_relaxes_security() -> None:
     assert {(f.rule, f.level) for f in diff_documents(old, new)} == {("security-relaxed", "info")}
 
 
-def test_identical_documents_have_no_findings() -> None:
+def test_identical_documents_have_no_findings_and_the_base_is_valid() -> None:
+    validate(base())
     assert diff_documents(base(), copy.deepcopy(base())) == []
 
 

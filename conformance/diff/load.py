@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from oas import DocumentError, load_document
 
@@ -39,6 +41,14 @@ class _Side:
     label: str
     document: dict[str, Any]
     text: str
+
+    def __post_init__(self) -> None:
+        """The rules read documents openapi-spec-validator accepts; anything else is a usage error."""
+        try:
+            validate(self.document)
+        except OpenAPIValidationError as exc:
+            where = "/".join(str(part) for part in exc.absolute_path)
+            raise DiffError(f"{self.label}: not a valid OpenAPI document at /{where}: {exc.message}") from exc
 
 
 def _git(spec: str) -> _Side:

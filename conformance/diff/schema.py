@@ -101,9 +101,9 @@ class SchemaDiff:
         self.direction, self.report = direction, report
 
     def compare(self, old: Any, new: Any, pointer: str, depth: int = 0) -> None:
-        old, new = _flatten(old), _flatten(new)
-        if depth > _MAX_DEPTH or not old or not new:
+        if depth > _MAX_DEPTH or not isinstance(old, dict) or not isinstance(new, dict):
             return
+        old, new = _flatten(old), _flatten(new)
         old_members, new_members = _members(old), _members(new)
         if old_members or new_members:
             if old_members and not new_members:
