@@ -48,7 +48,8 @@ class _Side:
             validate(self.document)
         except OpenAPIValidationError as exc:
             where = "/".join(str(part) for part in exc.absolute_path)
-            raise DiffError(f"{self.label}: not a valid OpenAPI document at /{where}: {exc.message}") from exc
+            message = str(exc.message).splitlines()[0]
+            raise DiffError(f"{self.label}: not a valid OpenAPI document at /{where}: {message}") from exc
 
 
 def _git(spec: str) -> _Side:
