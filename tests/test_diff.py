@@ -14,7 +14,8 @@ import yaml
 
 from conformance.diff import diff_documents
 from tests.conftest import ROOT, run_conformance
-from tests.test_diff_rules import CASES, base, thing
+from tests.diff_contract import base, thing
+from tests.test_diff_rules import CASES
 
 CONTRACTS = sorted((ROOT / "openapi").glob("*.yaml"))
 
