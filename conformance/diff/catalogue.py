@@ -3,7 +3,7 @@
 Levels: ``breaking`` (existing clients fail), ``warning`` (clients may fail, or generated SDKs
 change), ``info`` (a harmless change, listed in the changelog). Request rules follow "a request
 may only widen", response rules "a response may only narrow". docs/ci.md lists the same table and
-tests/test_diff_rules.py keeps the two in step; :mod:`.oasdiff` maps each id to oasdiff's checks.
+tests/test_diff_docs.py keeps the two in step; :mod:`.oasdiff` maps each id to oasdiff's checks.
 """
 
 from __future__ import annotations

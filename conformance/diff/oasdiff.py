@@ -3,7 +3,7 @@
 oasdiff names the spot in the id (``request-body-``, ``request-property-``, ``request-parameter-``
 variants of one check); we name it by JSON pointer, so one of ours maps to several of theirs.
 :data:`NOT_COVERED` lists the oasdiff check families we leave out, with the reason; docs/ci.md
-renders both, and tests/test_diff_rules.py keeps docs and code in step.
+renders both, and tests/test_diff_docs.py keeps docs and code in step.
 """
 
 from __future__ import annotations

@@ -61,6 +61,22 @@ def _meaning(schema: Any) -> str:
     return json.dumps(strip(schema), sort_keys=True, default=str)
 
 
+def _field(pointer: str) -> str:
+    """The value a pointer names below its schema, for messages: ``lines[].net.amount`` (empty at the root)."""
+    tokens = iter(pointer.rpartition("/schema")[2].split("/")[1:])
+    field = ""
+    for token in tokens:
+        if token == "properties":
+            field += "." + next(tokens, "").replace("~1", "/").replace("~0", "~")
+        elif token == "items":
+            field += "[]"
+        elif token == "additionalProperties":
+            field += "{*}"
+        elif token in ("oneOf", "anyOf"):
+            field += f"|{token}[{next(tokens, '')}]"
+    return field.lstrip(".")
+
+
 def _members(schema: dict[str, Any]) -> tuple[str, list[Any]] | None:
     for keyword in ("oneOf", "anyOf"):
         if isinstance(schema.get(keyword), list):
@@ -111,14 +127,18 @@ class SchemaDiff:
             elif new_members and not old_members:
                 old = _wrap(old, new, new_members[0])
             self._composition(old, new, pointer, depth)
-        elif type_changed(old, new, pointer, self.direction, self.report):
+        elif type_changed(old, new, pointer, self.direction, self._labelled):
             return
-        compare_constraints(old, new, pointer, self.direction, self.report)
+        compare_constraints(old, new, pointer, self.direction, self._labelled)
         self._discriminator(old, new, pointer)
         self._properties(old, new, pointer, depth)
         self._additional(old, new, pointer, depth)
         if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
             self.compare(old["items"], new["items"], f"{pointer}/items", depth + 1)
+
+    def _labelled(self, rule: str, pointer: str, message: str) -> None:
+        field = _field(pointer)
+        self.report(rule, pointer, f"{field}: {message}" if field else message)
 
     def _composition(self, old: dict[str, Any], new: dict[str, Any], pointer: str, depth: int) -> None:
         old_keyword, old_list = _members(old) or ("oneOf", [])
