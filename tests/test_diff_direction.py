@@ -95,3 +95,8 @@ def test_scope_dropped_from_a_requirement_relaxes_security() -> None:
     old["paths"]["/things/{id}"]["put"]["security"] = [{"oauth": ["things:read", "things:write"]}]
     d_put["security"] = [{"oauth": ["things:write"]}]
     assert {(f.rule, f.level) for f in diff_documents(old, new)} == {("security-relaxed", "info")}
+
+
+def test_header_names_are_case_insensitive_and_query_names_are_not() -> None:
+    assert only(lambda d: params(d)[1].update(name="TENANT")) == set()
+    assert ("request-parameter-removed", "warning") in only(lambda d: params(d)[0].update(name="Limit"))

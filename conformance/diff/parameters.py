@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from oas import escape_pointer
+
 from .changes import Changes
 from .constraints import REQUEST
 from .schema import SchemaDiff
@@ -20,18 +22,26 @@ def _serialization(param: dict[str, Any]) -> tuple[str, bool, bool, tuple[str, .
     return style, explode, bool(param.get("allowReserved")), tuple(sorted(param.get("content") or {}))
 
 
-def _schema(param: dict[str, Any]) -> Any:
+def _schema(param: dict[str, Any]) -> tuple[Any, str]:
+    """A parameter's schema and its pointer below the parameter (``schema`` or ``content/<media>/schema``)."""
     if "schema" in param:
-        return param["schema"]
-    content = param.get("content") or {}
-    return next((media.get("schema") for media in content.values()), None)
+        return param["schema"], "/schema"
+    for media, content in (param.get("content") or {}).items():
+        return content.get("schema"), f"/content/{escape_pointer(media)}/schema"
+    return None, "/schema"
+
+
+def _key(param: dict[str, Any]) -> tuple[str, str]:
+    """Name and location; header names are case-insensitive."""
+    name, location = str(param["name"]), str(param["in"])
+    return (name.lower() if location == "header" else name), location
 
 
 def compare_parameters(
     changes: Changes, old: dict[str, Any], new: dict[str, Any], pointer: str, operation: str
 ) -> None:
-    old_params = {(p["name"], p["in"]): p for p in old.get("parameters", [])}
-    new_params = {(p["name"], p["in"]): (index, p) for index, p in enumerate(new.get("parameters", []))}
+    old_params = {_key(p): p for p in old.get("parameters", [])}
+    new_params = {_key(p): (index, p) for index, p in enumerate(new.get("parameters", []))}
     new_by_name = dict(new_params.keys())
     old_names = {name for name, _ in old_params}
     for (name, location), param in old_params.items():
@@ -73,4 +83,5 @@ def _compare_one(changes: Changes, old: dict[str, Any], new: dict[str, Any], whe
     def report(rule: str, pointer: str, message: str) -> None:
         changes.add(rule, pointer, f"{label}: {message}", operation)
 
-    SchemaDiff(REQUEST, report).compare(_schema(old), _schema(new), f"{where}/schema")
+    (old_schema, _), (new_schema, below) = _schema(old), _schema(new)
+    SchemaDiff(REQUEST, report).compare(old_schema, new_schema, f"{where}{below}")
