@@ -80,7 +80,7 @@ RULES: dict[str, Rule] = {
     "request-min-items-increased": Rule(BREAKING, "`tags` gets minItems 1"),
     "request-max-properties-decreased": Rule(BREAKING, "`meta` gets maxProperties 5"),
     "request-min-properties-increased": Rule(BREAKING, "`meta` gets minProperties 1"),
-    "request-multiple-of-changed": Rule(BREAKING, "`count` multipleOf 5 → 10 (5 is no longer accepted)"),
+    "request-multiple-of-changed": Rule(BREAKING, "`step` multipleOf 5 → 10 (15 is no longer accepted)"),
     "request-exclusive-bound-added": Rule(BREAKING, "`count` gets `exclusiveMaximum: true` (50 no longer accepted)"),
     "request-unique-items-added": Rule(BREAKING, "`tags` gets `uniqueItems: true`"),
     "request-pattern-changed": Rule(BREAKING, "`code` gets pattern `^[A-Z]+$`"),
