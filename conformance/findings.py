@@ -33,12 +33,22 @@ def exceeds(findings: Sequence[Finding], fail_on: str) -> bool:
     return any(finding.level in failing for finding in findings)
 
 
+def _where(f: Finding, with_file: bool) -> str:
+    """The operation (or linted file), prefixed by the contract file when findings span several."""
+    return " ".join(part for part in (f.file if with_file else "", f.where) if part)
+
+
+def _several_files(findings: Sequence[Finding]) -> bool:
+    return len({f.file for f in findings}) > 1
+
+
 def _text(findings: Sequence[Finding], title: str) -> str:
     if not findings:
         return f"{title}: no findings\n"
     lines = [f"{title}: {len(findings)} finding(s)"]
+    several = _several_files(findings)
     for f in findings:
-        lines.append(f"{f.level:<12} {f.rule:<40} {f.where} {f.pointer}\n{'':<12} {f.message}")
+        lines.append(f"{f.level:<12} {f.rule:<40} {_where(f, several)} {f.pointer}\n{'':<12} {f.message}")
     return "\n".join(lines) + "\n"
 
 
@@ -47,8 +57,10 @@ def _markdown(findings: Sequence[Finding], title: str) -> str:
     if not findings:
         return "\n".join([*lines, "No findings.", ""])
     lines += ["| level | rule | where | JSON pointer | change |", "|---|---|---|---|---|"]
+    several = _several_files(findings)
     for f in findings:
-        lines.append(f"| {f.level} | `{f.rule}` | {f.where} | `{f.pointer}` | {f.message.replace('|', '/')} |")
+        change = f.message.replace("|", "/")
+        lines.append(f"| {f.level} | `{f.rule}` | {_where(f, several)} | `{f.pointer}` | {change} |")
     return "\n".join(lines) + "\n"
 
 
@@ -84,7 +96,7 @@ def _github(findings: Sequence[Finding], title: str) -> str:
         if f.line:
             properties.append(f"line={f.line}")
         properties.append(f"title={_escape(f'{f.rule} ({f.level})', True)}")
-        where = f"{f.where}: " if f.where and f.where != f.file else ""
+        where = f"{f.where}: " if f.file and f.where else ""
         lines.append(
             f"::{_ANNOTATION[f.level]} {','.join(properties)}::{_escape(f'{where}{f.message} at {f.pointer}')}"
         )
@@ -98,14 +110,14 @@ def changelog(findings: Sequence[Finding], title: str) -> str:
         return "\n".join([*lines, "No changes.", ""])
     headings = {"breaking": "Breaking changes", "warning": "Warnings", "info": "Other changes"}
     ordered = _ordered(findings)
-    several_files = len({f.file for f in findings}) > 1
+    several = _several_files(findings)
     for level in LEVELS:
         chosen = [f for f in ordered if f.level == level]
         if not chosen:
             continue
         lines += [f"## {headings[level]} ({len(chosen)})", ""]
         for f in chosen:
-            where = (f"`{f.file}` " if several_files else "") + (f"**{f.where}**: " if f.where else "")
+            where = (f"`{f.file}` " if several else "") + (f"**{f.where}**: " if f.where else "")
             lines.append(f"- {where}{f.message} (`{f.rule}` at `{f.pointer or '/'}`)")
         lines.append("")
     return "\n".join(lines)

@@ -116,6 +116,9 @@ def test_folders_are_matched_by_file_name_and_a_removed_contract_is_breaking(tmp
     assert by_rule["contract-removed"]["file"] == str(old_dir / "gone.yml")
     assert by_rule["contract-added"]["file"] == str(new_dir / "fresh.json")
     assert by_rule["response-property-removed"]["file"] == str(new_dir / "a.yaml")
+    text = run_conformance("diff", str(old_dir), str(new_dir)).stdout
+    assert str(old_dir / "gone.yml") in text
+    assert f"{new_dir / 'a.yaml'} listThings" in text  # several files: each finding names its file
     assert run_conformance("diff", str(old_dir), str(old_dir)).returncode == 0
 
 
