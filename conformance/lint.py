@@ -33,6 +33,7 @@ from invoice_contracts.oas import (
     to_json_schema,
 )
 
+from .diff import contract_files
 from .findings import Finding
 from .provenance import PROVENANCE_LEVELS, provenance_entries
 
@@ -145,6 +146,9 @@ def lint_document(document: dict[str, Any], where: str = "") -> list[Finding]:
 
 
 def lint_path(path: Path) -> list[Finding]:
+    """Lint one contract file, or every contract of a folder (raises DocumentError for an empty one)."""
+    if path.is_dir():
+        return [finding for file in contract_files(path) for finding in lint_path(file)]
     try:
         document = load_document(path)
     except DocumentError as exc:
