@@ -48,6 +48,7 @@ from .persistence import VERSION as STATE_VERSION
 from .persistence import PersistenceError, StateFile
 from .prefer import forced_reply
 from .rules import ApiRules, Call, Handler, Reply, SeedContext
+from .served import served_document
 from .settings import MockSettings
 from .store import Commit, Store, StoreFull
 from .uri_parsing import ExplodedArrayURIParser
@@ -390,6 +391,10 @@ class MockApp:
         for mounted in self._mounts:
             base = mounted.contract.base_path
             if not base or path == base or path.startswith(base + "/"):
+                document = served_document(mounted.contract, path) if scope["type"] == "http" else None
+                if document is not None:
+                    await document(scope, receive, send)
+                    return
                 if scope["type"] != "http" or _is_docs(path, base):
                     await mounted.app(scope, receive, send)
                     return
