@@ -391,7 +391,7 @@ class MockApp:
         for mounted in self._mounts:
             base = mounted.contract.base_path
             if not base or path == base or path.startswith(base + "/"):
-                document = served_document(mounted.contract, path) if scope["type"] == "http" else None
+                document = served_document(mounted.contract, scope) if scope["type"] == "http" else None
                 if document is not None:
                     await document(scope, receive, send)
                     return

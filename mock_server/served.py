@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from starlette.responses import Response
+from starlette.types import Scope
 
 from .contracts import Contract
 from .encoding import dump_json
@@ -39,9 +40,10 @@ def _encoded(contract: Contract, media_type: str) -> bytes:
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode("utf-8")
 
 
-def served_document(contract: Contract, url_path: str) -> Response | None:
-    """The response for ``url_path`` if it names one of the contract's documents, else ``None``."""
-    media_type = _MEDIA_TYPES.get(url_path.removeprefix(contract.base_path))
-    if media_type is None or not url_path.startswith(contract.base_path):
+def served_document(contract: Contract, scope: Scope) -> Response | None:
+    """The response for a GET or HEAD of one of the contract's documents, else ``None``."""
+    path = str(scope.get("path", ""))
+    media_type = _MEDIA_TYPES.get(path.removeprefix(contract.base_path))
+    if media_type is None or not path.startswith(contract.base_path) or scope.get("method") not in ("GET", "HEAD"):
         return None
     return Response(_encoded(contract, media_type), media_type=media_type)
