@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
+from invoice_contracts.registry import Registry
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -144,3 +145,11 @@ def test_conformance_against_the_mock_it_starts(repo: Path, runner: Path) -> Non
     assert conformance.returncode == 0, conformance.stdout[-3000:] + conformance.stderr
     assert (runner / "reports" / "conformance-report.md").is_file()
     assert "does NOT conform" not in conformance.stdout
+
+
+def test_the_repository_workflow_uses_the_action_and_the_registry() -> None:
+    workflow = (ROOT / ".github" / "workflows" / "contracts.yml").read_text(encoding="utf-8")
+    assert "uses: ./" in workflow
+    assert "conformance apis --format json" in workflow
+    for name in Registry.discover().names:
+        assert name not in workflow, f"the workflow names {name}: the matrix must come from the registry"
