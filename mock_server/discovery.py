@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from invoice_contracts import registry as files
-from invoice_contracts.modules import ModuleLoadError, load_api_module
+from invoice_contracts.modules import ModuleLoadError, load_api_object
 
 from . import apis
 from .contracts import Contract, ContractError, load_contract
@@ -65,15 +65,9 @@ def registry(settings: MockSettings) -> files.Registry:
 def rules_of(source: files.ApiSource) -> ApiRules | None:
     """The API's rules module's ``RULES``, or ``None`` when it has no rules module."""
     try:
-        module = load_api_module(source, "rules", apis.__name__)
+        return load_api_object(source, "rules", apis.__name__, "RULES", ApiRules)
     except ModuleLoadError as exc:
         raise SetupError(str(exc)) from exc
-    if module is None:
-        return None
-    rules = getattr(module, "RULES", None)
-    if not isinstance(rules, ApiRules):
-        raise SetupError(f"{module.__name__}: defines no RULES (an ApiRules)")
-    return rules
 
 
 def _fixtures(path: Path | None) -> dict[str, Any]:
