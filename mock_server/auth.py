@@ -25,10 +25,20 @@ from connexion.security import (
     BearerSecurityHandler,
 )
 
-__all__ = ["ALL_PERMISSIONS", "PRINCIPAL_SCOPE_KEY", "Credential", "CredentialRegistry", "Principal", "security_map"]
+__all__ = [
+    "ALL_PERMISSIONS",
+    "PRINCIPAL_SCOPE_KEY",
+    "REDACTED",
+    "Credential",
+    "CredentialRegistry",
+    "Principal",
+    "SecretCarriers",
+    "security_map",
+]
 
 ALL_PERMISSIONS = "*"
 PRINCIPAL_SCOPE_KEY = "mock_server.principal"
+REDACTED = "[REDACTED]"
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,39 @@ class CredentialRegistry:
             if hmac.compare_digest(credential.secret.encode("utf-8"), given):
                 found = credential.principal
         return found
+
+
+@dataclass(frozen=True)
+class SecretCarriers:
+    """Where a contract's security schemes carry secrets: header and query parameter names."""
+
+    headers: frozenset[str] = frozenset()
+    query: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, schemes: Mapping[str, Any]) -> SecretCarriers:
+        headers: set[str] = set()
+        query: set[str] = set()
+        for scheme in schemes.values():
+            if scheme.get("type") == "apiKey":
+                where = scheme.get("in")
+                if where == "header":
+                    headers.add(str(scheme["name"]).lower())
+                elif where == "query":
+                    query.add(str(scheme["name"]))
+                elif where == "cookie":
+                    headers.add("cookie")
+            else:  # http (basic, bearer, ...), oauth2, openIdConnect: the Authorization header
+                headers.add("authorization")
+        return cls(frozenset(headers), frozenset(query))
+
+    def header_value(self, name: str, value: str) -> str:
+        """``value`` with the secret replaced (an ``Authorization`` header keeps its scheme word)."""
+        if name.lower() not in self.headers:
+            return value
+        if name.lower() == "authorization" and " " in value.strip():
+            return f"{value.strip().split(' ', 1)[0]} {REDACTED}"
+        return REDACTED
 
 
 def _token_info(principal: Principal | None, request: Any) -> dict[str, Any] | None:

@@ -3,10 +3,14 @@
 Also accepted as the query parameters ``__code``, ``__example`` and ``__dynamic``. A forced
 response comes from the contract alone (its named or first example, or fake data from the
 response schema) and never runs the business rules or touches the state.
+
+Connexion logs an error for every query parameter it passes to an endpoint without finding it
+in the contract; :class:`QueryParameterFilter` silences it for these three, which are ours.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,13 +18,22 @@ from .errors import ErrorKind, MockError
 from .fakes import SchemaFaker
 from .rules import Reply
 
-__all__ = ["forced_reply"]
+__all__ = ["QUERY_PARAMETERS", "QueryParameterFilter", "forced_reply"]
+
+QUERY_PARAMETERS = ("__code", "__example", "__dynamic")
+
+
+class QueryParameterFilter(logging.Filter):
+    """Drops Connexion's "not defined in specification" record for our ``__`` query parameters."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.args, tuple) and any(arg in QUERY_PARAMETERS for arg in record.args))
 
 
 def _wanted(prefer: Mapping[str, str], query: Mapping[str, str]) -> tuple[str | None, str | None, bool]:
-    code = prefer.get("code") or query.get("__code")
-    example = prefer.get("example") or query.get("__example")
-    dynamic = (prefer.get("dynamic") or query.get("__dynamic") or "").lower() == "true"
+    code = prefer.get("code") or query.get(QUERY_PARAMETERS[0])
+    example = prefer.get("example") or query.get(QUERY_PARAMETERS[1])
+    dynamic = (prefer.get("dynamic") or query.get(QUERY_PARAMETERS[2]) or "").lower() == "true"
     return code, example, dynamic
 
 
