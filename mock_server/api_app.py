@@ -128,6 +128,7 @@ def _endpoint(
             parse_prefer(request.scope["headers"]),
             request.query_params,
             responder.fake,
+            source.rules.render_error,
         )
         if forced is not None:
             return responder.respond(forced, replayed=False)

@@ -8,7 +8,6 @@ changes nothing and the second refuses the request instead of skipping the check
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import connexion.lifecycle
@@ -29,14 +28,13 @@ def _client() -> TestClient:
 
 
 @pytest.fixture
-def context_renamed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def context_renamed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Connexion's request context (``connexion_context``: token_info, ...) goes nowhere."""
 
     def elsewhere(self: Any) -> dict[str, Any]:
         return {}
 
     monkeypatch.setattr(connexion.lifecycle.ConnexionRequest, "context", property(elsewhere))
-    yield
 
 
 def test_without_connexions_context_the_permission_check_still_holds(context_renamed: None) -> None:
