@@ -60,6 +60,9 @@ def _serve_parser() -> argparse.ArgumentParser:
         "--idempotency-cache", type=int, default=defaults.idempotency_cache_size, help="remembered Idempotency-Keys"
     )
     parser.add_argument("--state-file", type=Path, help="keep the state in this file (durable; loaded at start)")
+    parser.add_argument(
+        "--stubs", type=Path, metavar="PATH", help="load stubs from a JSON file or a directory (e.g. proxy --record)"
+    )
     cors = parser.add_mutually_exclusive_group()
     cors.add_argument("--cors-origins", help="comma-separated origins allowed by CORS (default: any origin)")
     cors.add_argument("--no-cors", action="store_true", help="turn CORS off")
@@ -101,6 +104,7 @@ def _settings(args: argparse.Namespace) -> MockSettings:
         max_records=args.max_records,
         idempotency_cache_size=args.idempotency_cache,
         state_file=args.state_file,
+        stubs=args.stubs,
         cors_origins=cors,
     )
 
@@ -123,12 +127,15 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _banner(args: argparse.Namespace, settings: MockSettings, entries: list[dict[str, str]]) -> list[str]:
+def _banner(
+    args: argparse.Namespace, settings: MockSettings, entries: list[dict[str, str]], stub_count: int
+) -> list[str]:
     base = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}"
     lines = [f"{entry['title']}: {base}{entry['swagger_ui']}" for entry in entries]
     latency = f"{settings.latency_ms[0]}-{settings.latency_ms[1]} ms" if settings.latency_ms else "none"
     fault = f"{settings.fault} for {settings.fault_rate:.0%} of requests" if settings.fault else "none"
-    lines.append(f"latency: {latency}; fault: {fault}; stubs: 0 (add them at {base}/__mock/stubs)")
+    stubs = f"{stub_count} from {settings.stubs}" if settings.stubs else str(stub_count)
+    lines.append(f"latency: {latency}; fault: {fault}; stubs: {stubs} (see {base}/__mock/stubs)")
     lines.append(f"state file: {settings.state_file or 'none (in memory)'}")
     pages = ", ".join(settings.admin_cors_origins)
     lines.append(
@@ -160,10 +167,10 @@ def serve(argv: list[str]) -> int:
             from .reload import ReloadingApp
 
             app: Any = ReloadingApp(settings)
-            entries = app.index()
+            mock = app.current
         else:
-            app = create_app(settings)
-            entries = app.index()
+            app = mock = create_app(settings)
+        entries = mock.index()
     except (SetupError, ContractError, ControlsError) as exc:
         sock.close()
         print(f"mock-server: {exc}", file=sys.stderr)
@@ -183,7 +190,7 @@ def serve(argv: list[str]) -> int:
             " can reset, export or import the state and mint credentials",
             file=sys.stderr,
         )
-    banner = _banner(args, settings, entries)
+    banner = _banner(args, settings, entries, len(mock.state.stubs))
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:

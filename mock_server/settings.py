@@ -28,6 +28,7 @@ class MockSettings:
     journal_body_bytes: int = 65_536
     max_body_bytes: int = 1_000_000
     state_file: Path | None = None
+    stubs: Path | None = None  # a JSON file or directory of stubs loaded at start (and again at each reset)
     # None: every origin (credentials allowed, the origin is echoed); (): CORS off.
     cors_origins: tuple[str, ...] | None = None
     # The admin API (/__mock/) answers CORS only for these origins; none by default (same-origin).

@@ -9,6 +9,7 @@ and the admin API (``admin.py``) both work on it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,10 +22,11 @@ from .journal import Journal
 from .persistence import FORMAT as STATE_FORMAT
 from .persistence import VERSION as STATE_VERSION
 from .persistence import PersistenceError, StateFile
+from .recording import load_stub_files
 from .rules import SeedContext
 from .settings import MockSettings
 from .store import Commit, Store, StoreFull
-from .stubs import Stubs
+from .stubs import Stub, StubError, Stubs
 
 __all__ = ["FIXED_EPOCH", "KEEPABLE", "MINTED", "MockState"]
 
@@ -46,6 +48,9 @@ class MockState:
         self._initial_controls = self.controls.to_json()
         self.journal = Journal(settings.journal_size, settings.journal_body_bytes)
         self.stubs = Stubs(self.sources, seed=settings.seed)
+        self._initial_stubs = self._load_stubs()
+        for stub in self._initial_stubs:
+            self.stubs.put(stub)
         self.state_file = StateFile(settings.state_file) if settings.state_file else None
         saved = self._load_state()
         if saved is None:
@@ -65,8 +70,23 @@ class MockState:
         except PersistenceError as exc:
             raise SetupError(str(exc)) from exc
 
+    def _load_stubs(self) -> list[Stub]:
+        if self.settings.stubs is None:
+            return []
+        try:
+            definitions = load_stub_files(self.settings.stubs)
+        except (OSError, ValueError) as exc:
+            raise SetupError(f"--stubs {self.settings.stubs}: {exc}") from exc
+        stubs = []
+        for file, definition in definitions:
+            try:
+                stubs.append(self.stubs.parse(definition))
+            except StubError as exc:
+                raise SetupError(f"{file}: {exc}") from exc
+        return stubs
+
     def reset(self, api: str | None = None, keep: tuple[str, ...] = ()) -> None:
-        """Back to how the mock started: the seeded data, and no stubs, controls or journal.
+        """Back to how the mock started: the seeded data, the ``--stubs``, no controls or journal.
 
         With ``api``, only that API's data and stubs; the global controls and the journal stay.
         ``keep`` names what to leave as it is (:data:`KEEPABLE`). Minted credentials stay valid.
@@ -74,6 +94,9 @@ class MockState:
         self.reset_data(api)
         if "stubs" not in keep:
             self.stubs.clear(api)
+            for stub in self._initial_stubs:
+                if api is None or stub.request.api == api:
+                    self.stubs.put(replace(stub, hits=0))
         if api is None and "controls" not in keep:
             self.controls.replace(self._initial_controls)
         if api is None and "journal" not in keep:
