@@ -9,7 +9,6 @@ APIs, so it gets request validation and a Swagger UI at ``/__mock/ui/``. It work
 
 from __future__ import annotations
 
-import base64
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -23,7 +22,7 @@ from starlette.responses import Response
 
 from oas import load_document
 
-from .auth import ALL_PERMISSIONS, Credential, CredentialRegistry, Principal, security_map
+from .auth import ALL_PERMISSIONS, Credential, CredentialRegistry, Principal, presenting_headers, security_map
 from .controls import ControlsError
 from .encoding import dump_json
 from .matching import MatcherError, RequestMatcher
@@ -69,16 +68,11 @@ def _matcher(body: Any) -> RequestMatcher:
 
 def _secret_for(scheme: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """A fresh secret for a security scheme and the request headers that present it."""
-    kind, http = scheme.get("type"), str(scheme.get("scheme", "")).lower()
-    if kind == "http" and http == "basic":
-        user, password = f"user_{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-        return f"{user}:{password}", {
-            "Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-        }
-    token = f"mock_{secrets.token_urlsafe(18)}"
-    if kind == "apiKey":
-        return token, {str(scheme["name"]): token}
-    return token, {"Authorization": f"Bearer {token}"}
+    if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+        secret = f"user_{secrets.token_hex(4)}:{secrets.token_urlsafe(12)}"
+    else:
+        secret = f"mock_{secrets.token_urlsafe(18)}"
+    return secret, presenting_headers(scheme, secret)
 
 
 def _state_handlers(mock: MockState) -> dict[str, Callable[..., Awaitable[Response]]]:

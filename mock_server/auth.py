@@ -13,6 +13,7 @@ The principal a check finds is also written into the request's ASGI scope under
 
 from __future__ import annotations
 
+import base64
 import hmac
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -33,6 +34,7 @@ __all__ = [
     "CredentialRegistry",
     "Principal",
     "SecretCarriers",
+    "presenting_headers",
     "security_map",
 ]
 
@@ -143,6 +145,15 @@ class SecretCarriers:
         if name.lower() == "authorization" and " " in value.strip():
             return f"{value.strip().split(' ', 1)[0]} {REDACTED}"
         return REDACTED
+
+
+def presenting_headers(scheme: Mapping[str, Any], secret: str) -> dict[str, str]:
+    """The request headers that present ``secret`` for a security scheme (``user:password`` for Basic)."""
+    if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+        return {str(scheme["name"]): secret}
+    if str(scheme.get("scheme", "")).lower() == "basic":
+        return {"Authorization": "Basic " + base64.b64encode(secret.encode()).decode()}
+    return {"Authorization": f"Bearer {secret}"}
 
 
 def _token_info(principal: Principal | None, request: Any) -> dict[str, Any] | None:
