@@ -8,8 +8,11 @@ from the contract itself and leaves its verdict in the scope under :data:`CALLER
 so nothing here or downstream reads Connexion's private scope keys.
 
 It fails closed: a request for an operation the contract secures that arrives without a
-principal (because a Connexion upgrade stopped handing the request to our checks, say) is a
-500, never a call without the permission check.
+principal (because a Connexion upgrade stopped handing the request to our checks, say) gets
+no caller, and an endpoint reached without one answers 500 (:func:`caller_of`): the rules
+never run without the permission check. (The refusal waits for the endpoint because a
+request Connexion does not route to an operation, such as ``/api/v3/invoice/%25`` for an
+integer id, passes no security check and must still end as Connexion's 404.)
 """
 
 from __future__ import annotations
@@ -31,17 +34,20 @@ ANONYMOUS = Principal("anonymous", frozenset())
 
 @dataclass(frozen=True)
 class Caller:
-    """Who calls and on which tenant, once the access check has passed."""
+    """Who calls which operation on which tenant, once the access check has passed."""
 
+    operation_id: str
     principal: Principal
     tenant: str
 
 
-def caller_of(scope: Scope) -> Caller:
-    """The access check's verdict for this request; refuses (500) when there is none."""
+def caller_of(scope: Scope, operation_id: str) -> Caller:
+    """The access check's verdict on this request for this operation; refuses (500) when there is none."""
     caller = scope.get(CALLER_SCOPE_KEY)
-    if not isinstance(caller, Caller):
-        raise MockError(500, "The access check did not run for this request", kind=ErrorKind.INTERNAL)
+    if not isinstance(caller, Caller) or caller.operation_id != operation_id:
+        raise MockError(
+            500, "No caller was established for this request (authentication or access check)", kind=ErrorKind.INTERNAL
+        )
     return caller
 
 
@@ -57,8 +63,9 @@ class AccessMiddleware:
         if scope["type"] == "http":
             scope.pop(CALLER_SCOPE_KEY, None)
             operation = self._contract.match(scope["method"], scope["path"])
-            if operation is not None:
-                scope[CALLER_SCOPE_KEY] = self._caller(scope, operation)
+            caller = self._caller(scope, operation) if operation is not None else None
+            if caller is not None:
+                scope[CALLER_SCOPE_KEY] = caller
         await self._app(scope, receive, send)
 
     def _secured(self, operation: Operation) -> bool:
@@ -66,17 +73,15 @@ class AccessMiddleware:
         requirements = node.get("security", self._contract.spec.get("security", []))
         return bool(requirements) and all(requirements)
 
-    def _caller(self, scope: Scope, operation: Operation) -> Caller:
+    def _caller(self, scope: Scope, operation: Operation) -> Caller | None:
         principal = scope.get(PRINCIPAL_SCOPE_KEY)
         if not isinstance(principal, Principal):
             if self._secured(operation):
-                raise MockError(
-                    500, "Authentication passed without establishing a caller; refusing", kind=ErrorKind.INTERNAL
-                )
+                return None
             principal = ANONYMOUS
         if operation.permission and not principal.may(operation.permission):
             raise MockError(403, f"Missing permission {operation.permission}", kind=ErrorKind.FORBIDDEN)
-        return Caller(principal, self._tenant(scope, principal.tenants))
+        return Caller(operation.operation_id, principal, self._tenant(scope, principal.tenants))
 
     def _tenant(self, scope: Scope, allowed: tuple[str, ...]) -> str:
         header = self._rules.tenant_header

@@ -118,7 +118,7 @@ def _endpoint(
 
     async def endpoint(**params: Any) -> Response:
         request = connexion.request
-        caller = caller_of(request.scope)
+        caller = caller_of(request.scope, operation_id)
         body = params.get("body")
         arguments = {name: value for name, value in params.items() if name in operation.argument_names}
         headers = {k.lower(): v for k, v in request.headers.items()}

@@ -130,7 +130,8 @@ class MockApp:
             await self._apis_with_cors(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, detail: str, *, admin: bool) -> None:
-        mounted = None if admin else self._mount_for(scope.get("path", ""))
+        path = scope.get("path", "")
+        mounted = None if admin or path == "/" else self._mount_for(path)
         if mounted is None:
             body = {"type": "about:blank", "title": "Forbidden", "status": 403, "detail": detail}
             response = Response(dump_json(body), 403, media_type="application/problem+json")

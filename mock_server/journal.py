@@ -60,7 +60,7 @@ class JournalEntry:
 class Journal:
     """The last ``capacity`` API requests, oldest first."""
 
-    def __init__(self, capacity: int, body_limit: int = 65_536) -> None:
+    def __init__(self, capacity: int, body_limit: int = 16_384) -> None:
         self.capacity = capacity
         self.body_limit = body_limit
         self._entries: deque[JournalEntry] = deque(maxlen=capacity)

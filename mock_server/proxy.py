@@ -189,7 +189,6 @@ class ValidationProxy:
         query = scope.get("query_string", b"").decode("latin-1")
         preflight = method == "OPTIONS" and "access-control-request-method" in headers
         spec, violations = (None, []) if preflight else self.check_request(method, path, headers, body)
-        answered = False
         if self.strict and violations:
             status, response_body = self._strict_error(violations)
             response_headers = {"content-type": "application/json"}
@@ -203,14 +202,13 @@ class ValidationProxy:
                 response_headers = {"content-type": "application/json"}
                 violations.append(Violation("response", f"upstream did not answer: {exc}"))
             else:
-                answered = True
                 status, response_body = upstream.status_code, upstream.content
                 response_headers = {k.lower(): v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP}
                 self._rewrite_location(response_headers, headers)
                 if spec is not None:
                     response_violations = self.check_response(spec, status, response_headers, response_body)
                     violations += response_violations
-                    if answered and self.recorder is not None:
+                    if self.recorder is not None:
                         self.recorder.record(
                             method, path, query, body, status, response_headers, response_body, not response_violations
                         )

@@ -25,7 +25,7 @@ class MockSettings:
     fault: str | None = None
     fault_rate: float = 1.0
     journal_size: int = 1000
-    journal_body_bytes: int = 65_536
+    journal_body_bytes: int = 16_384
     max_body_bytes: int = 1_000_000
     state_file: Path | None = None
     stubs: Path | None = None  # a JSON file or directory of stubs loaded at start (and again at each reset)
