@@ -37,6 +37,7 @@ __all__ = ["MockApp", "SetupError", "create_app"]
 
 JSON = "application/json"
 _OVERLONG_NUMBER = re.compile(r"[0-9]{4000,}")
+_GUARDED_HEADERS = (b"host", b"origin", b"sec-fetch-site")  # what guard.py looks at
 
 
 @dataclass
@@ -115,7 +116,11 @@ class MockApp:
         path = scope.get("path", "")
         is_admin = path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")
         if scope["type"] == "http":
-            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            headers = {
+                k.decode("latin-1").lower(): v.decode("latin-1")
+                for k, v in scope["headers"]
+                if k.lower() in _GUARDED_HEADERS
+            }
             refusal = host_refusal(headers, self.settings.host, self.settings.allowed_hosts)
             if refusal is None and is_admin:
                 refusal = admin_origin_refusal(headers, self.settings.admin_cors_origins)
