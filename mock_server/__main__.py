@@ -18,6 +18,7 @@ from .app import create_app
 from .contracts import ContractError
 from .controls import FAULTS, ControlsError, parse_latency
 from .discovery import SetupError
+from .listen import bind
 from .settings import MockSettings
 
 __all__ = ["main"]
@@ -113,20 +114,6 @@ def _names(value: str | None) -> tuple[str, ...]:
     return tuple(name.strip() for name in (value or "").split(",") if name.strip())
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """The listening socket, bound now so that a busy port is one line and exit 2, not a banner."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    sock.set_inheritable(True)
-    return sock
-
-
 def _banner(
     args: argparse.Namespace, settings: MockSettings, entries: list[dict[str, str]], stub_count: int
 ) -> list[str]:
@@ -158,7 +145,7 @@ def serve(argv: list[str]) -> int:
     started = time.perf_counter()
     try:
         settings = _settings(args)
-        sock = _bind(args.host, args.port)
+        sock = bind(args.host, args.port)
     except (ControlsError, OSError) as exc:
         print(f"mock-server: {exc}", file=sys.stderr)
         return 2

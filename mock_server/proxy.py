@@ -38,6 +38,7 @@ from .contracts import Contract, ContractError, load_contract
 from .discovery import discover_rules
 from .encoding import dump_json
 from .errors import ErrorKind, MockError, render_status
+from .listen import bind
 from .recording import Recorder
 from .rules import ApiRules
 from .settings import PROJECT_ROOT
@@ -290,11 +291,17 @@ def main(argv: list[str]) -> int:
     if rules is None:
         print(f"mock-server proxy: no rules module for {args.api!r} (it gives the error shape)", file=sys.stderr)
         return 2
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        print(f"mock-server proxy: {exc}", file=sys.stderr)
+        return 2
     recorder: Recorder | None = None
     if args.record is not None:
         try:
             recorder = Recorder(args.record, contract)
         except OSError as exc:
+            sock.close()
             print(f"mock-server proxy: cannot record into {args.record}: {exc.strerror or exc}", file=sys.stderr)
             return 2
     import uvicorn
@@ -305,7 +312,7 @@ def main(argv: list[str]) -> int:
         + (f", recording into {args.record}" if recorder else ""),
         file=sys.stderr,
     )
-    uvicorn.run(
+    config = uvicorn.Config(
         ValidationProxy(contract, rules, args.upstream, strict=args.strict, recorder=recorder),
         host=args.host,
         port=args.port,
@@ -313,4 +320,5 @@ def main(argv: list[str]) -> int:
         server_header=False,  # the upstream's own date and server headers pass through
         date_header=False,
     )
+    uvicorn.Server(config).run(sockets=[sock])
     return 0

@@ -137,3 +137,17 @@ def test_a_broken_stubs_file_stops_the_start_naming_it(tmp_path: Path) -> None:
     assert str(bad) in result.stderr
     assert "meltdown" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_busy_port_stops_the_proxy_with_one_line(live_server: LiveServer) -> None:
+    port = live_server.base_url.rsplit(":", 1)[1]
+    command = ["proxy", "--api", "solvimon", "--upstream", live_server.base_url, "--port", port]
+    result = subprocess.run(
+        [sys.executable, "-m", "mock_server", *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"mock-server proxy: cannot listen on 127.0.0.1:{port}: Address already in use"
