@@ -33,6 +33,9 @@ class Breakage:
     handlers: dict[str, Callable[[Handler], Handler]] | None = None
     rewrite: Rewrite | None = None
     patch_app: Callable[[MockApp], None] | None = None
+    # The rule broken is one the contract only infers: caught under --strict-assumptions
+    # (a default run lists it as a warning).
+    strict: bool = False
 
 
 class RewriteResponses:
@@ -226,6 +229,7 @@ BROKEN: dict[str, Breakage] = {
         "scenarios",
         "refund a credit invoice exactly once",
         handlers={"postInvoicesByResourceIdRefund": _refund_twice},
+        strict=True,
     ),
     "solvimon-ignored-auth": Breakage(
         "solvimon", "any API key is accepted", "scenarios", "without credentials is 401", patch_app=_accept_any_key
