@@ -46,7 +46,18 @@ API_ERROR_CODE = "#/components/schemas/ApiError/properties/code"
 API_ERROR_FIELD = "#/components/schemas/ApiError/properties/field"
 PLATFORM = "#/components/parameters/PlatformId"
 IDEMPOTENCY = "#/components/parameters/IdempotencyKey"
-SERVED_VERSIONS = "#/info/description"
+SERVED_VERSIONS = "#/info/description § UNSUPPORTED_VERSION"
+# What crediting leaves alone on the original (the links and updated_at move).
+KEPT_BY_A_CREDIT = (
+    "id",
+    "type",
+    "status",
+    "customer_id",
+    "invoice_number",
+    "billing_currency",
+    "invoice_amount_including_tax",
+    "periods",
+)
 UNAUTHORISED = "#/components/responses/Unauthorized"
 FORBIDDEN = "#/components/responses/Forbidden"
 
@@ -89,8 +100,10 @@ def money(amount: dict[str, Any] | None) -> Decimal:
     return Decimal(amount["quantity"]) if amount else Decimal(0)
 
 
-def candidates(ctx: Context, *, paid: bool | None = None) -> Iterator[dict[str, Any]]:
-    """FINAL invoices of a creditable type this run has not touched, never-credited ones first."""
+def candidates(ctx: Context, *, paid: bool | None = None, fresh: bool = True) -> Iterator[dict[str, Any]]:
+    """FINAL invoices of a creditable type this run has not touched: only never-credited ones
+    when ``fresh``, else already-credited ones first (so that fresh ones stay for the scenarios
+    that need them)."""
     params: dict[str, Any] = {"statuses": ["FINAL"]}
     if paid is not None:
         params["paid"] = str(paid).lower()
@@ -99,7 +112,10 @@ def candidates(ctx: Context, *, paid: bool | None = None) -> Iterator[dict[str, 
         for i in invoices(ctx, **params)
         if i["type"] in CREDITABLE and i["status"] == "FINAL" and i["id"] not in ctx.claimed
     ]
-    yield from sorted(found, key=lambda i: bool(i.get("linked_invoices")))
+    if fresh:
+        yield from (i for i in found if not i.get("linked_invoices"))
+    else:
+        yield from sorted(found, key=lambda i: not i.get("linked_invoices"))
 
 
 Body = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | None
@@ -111,16 +127,14 @@ def credit_fresh(
     *,
     paid: bool | None = None,
     headers: Callable[[dict[str, Any]], dict[str, str]] | None = None,
-    never_credited: bool = False,
+    fresh: bool = True,
 ) -> tuple[dict[str, Any], httpx.Response]:
     """Credit the first candidate that accepts it; a documented 400 means "pick another".
 
     ``body`` and ``headers`` may be functions of the invoice (a partial credit names its
     periods, an Idempotency-Key must not be reused for another invoice). Returns the original
     as it was before, and the successful response."""
-    for invoice in candidates(ctx, paid=paid):
-        if never_credited and invoice.get("linked_invoices"):
-            continue
+    for invoice in candidates(ctx, paid=paid, fresh=fresh):
         ctx.claimed.add(invoice["id"])
         sent = body(invoice) if callable(body) else body
         response = ctx.post(
@@ -131,8 +145,8 @@ def credit_fresh(
             continue
         ctx.expect_status(response, 200, rests_on=CREDIT_OK)
         return invoice, response
-    paid_note = " paid" if paid else ""
-    raise Skip(f"no{paid_note} FINAL STANDARD or ONE_OFF invoice on the target accepts a credit any more")
+    which = f"{'never-credited ' if fresh else ''}{'paid ' if paid else ''}"
+    raise Skip(f"no {which}FINAL STANDARD or ONE_OFF invoice on the target accepts a credit any more")
 
 
 def credits_of(ctx: Context, original: dict[str, Any]) -> list[dict[str, Any]]:
@@ -180,7 +194,7 @@ PACK = ScenarioPack(
     writes=True,
 )
 def credit_links_both_ways(ctx: Context) -> None:
-    original, response = credit_fresh(ctx, {"note": "conformance: full credit"})
+    original, response = credit_fresh(ctx, {"note": "conformance: full credit"}, fresh=False)
     credit = ctx.expect_documented(response, CREDIT)
     expected_type = CREDIT_OF[original["type"]]
     ctx.expect(
@@ -213,9 +227,22 @@ def credit_links_both_ways(ctx: Context) -> None:
     writes=True,
 )
 def credit_never_exceeds(ctx: Context) -> None:
-    original, _ = credit_fresh(ctx, {})
+    before = {}
+
+    def remember(invoice: dict[str, Any]) -> dict[str, Any]:
+        before.update(fetch(ctx, invoice["id"]))
+        return {}
+
+    original, response = credit_fresh(ctx, remember)
+    credit = ctx.expect_documented(response, CREDIT)
+    expected = abs(money(before["invoice_amount_including_tax"]))
+    ctx.expect(
+        abs(money(credit["invoice_amount_including_tax"])) == expected,
+        f"a full credit of an invoice of {expected} credits {credit['invoice_amount_including_tax']['quantity']}",
+        rests_on=f"{CREDIT_RULES} § Without `periods` the whole invoice is credited",
+    )
     currency = original["billing_currency"]
-    periods = original.get("periods") or fetch(ctx, original["id"]).get("periods") or []
+    periods = before.get("periods") or []
     one_cent = {
         "periods": [
             {"period_order": p["period_order"], "amount": {"quantity": "0.01", "currency": currency}}
@@ -226,6 +253,8 @@ def credit_never_exceeds(ctx: Context) -> None:
         again = ctx.post(f"/v1/invoices/{original['id']}/credit", json=attempt)
         expect_api_error(ctx, again, CREDIT, 400, "INVALID_OPERATION", rests_on=CREDIT_RULES)
     after = fetch(ctx, original["id"])
+    changed = [key for key in KEPT_BY_A_CREDIT if after.get(key) != before.get(key)]
+    ctx.expect(not changed, f"crediting changed the original's {', '.join(changed)}", rests_on=CREDIT_RULES)
     total = abs(money(after["invoice_amount_including_tax"]))
     credited = sum((abs(money(c["invoice_amount_including_tax"])) for c in credits_of(ctx, after)), Decimal(0))
     ctx.expect(
@@ -239,14 +268,27 @@ def credit_never_exceeds(ctx: Context) -> None:
     "refund a credit invoice exactly once", source="seed 001; contract postInvoicesByResourceIdRefund", writes=True
 )
 def refund_once(ctx: Context) -> None:
-    _, created = credit_fresh(ctx, {"note": "conformance: to refund"}, paid=True)
+    original, created = credit_fresh(ctx, {"note": "conformance: to refund"}, paid=True, fresh=False)
     credit_id = ctx.json(created)["id"]
+    actions_before = len(fetch(ctx, original["id"]).get("payment_actions") or [])
     first = ctx.post(f"/v1/invoices/{credit_id}/refund")
     ctx.expect_status(first, 200, rests_on=REFUND_OK)
     refunded = ctx.expect_documented(first, REFUND)
     ctx.expect(refunded["id"] == credit_id, "the refund answered with another invoice", rests_on=REFUND_OK)
     ctx.expect(
         refunded.get("payment_actions"), "the refunded credit invoice lists no payment action", rests_on=REFUND_RULES
+    )
+    recorded = fetch(ctx, credit_id)
+    ctx.expect(
+        recorded.get("payment_actions") and recorded.get("payment_status") == "PAID",
+        f"read back, the refunded credit invoice has payment_status {recorded.get('payment_status')}"
+        f" and payment_actions {recorded.get('payment_actions')}",
+        rests_on=f"{REFUND_RULES} § the credit invoice's `payment_status` is `PAID`",
+    )
+    ctx.expect(
+        len(fetch(ctx, original["id"]).get("payment_actions") or []) > actions_before,
+        "read back, the original invoice lists no new payment action for the refund",
+        rests_on=f"{REFUND_RULES} § both invoices' `payment_actions` list the refund",
     )
     second = ctx.post(f"/v1/invoices/{credit_id}/refund")
     expect_api_error(ctx, second, REFUND, 400, "INVALID_OPERATION", rests_on=REFUND_RULES)
@@ -358,24 +400,26 @@ def forbidden(ctx: Context) -> None:
 def other_platform(ctx: Context) -> None:
     if not ctx.target.other_platform:
         raise Skip("no credential of another platform given (--other-platform-api-key)")
-    mine = next(iter(invoices(ctx)), None)
-    if mine is None:
+    everything = invoices(ctx)
+    if not everything:
         raise Skip("the target has no invoice")
+    mine = everything[0]
     other = ctx.target.other_platform
-    response = ctx.request("GET", f"/v1/invoices/{mine['id']}", credentials=other)
-    ctx.expect(
-        response.status_code in (403, 404),
-        f"another platform's credential read invoice {mine['id']}: {response.status_code}",
-        rests_on=PLATFORM,
-    )
+    for invoice in everything:
+        response = ctx.request("GET", f"/v1/invoices/{invoice['id']}", credentials=other)
+        ctx.expect(
+            response.status_code in (403, 404),
+            f"another platform's credential read invoice {invoice['id']}: {response.status_code}",
+            rests_on=PLATFORM,
+        )
     credit = ctx.request("POST", f"/v1/invoices/{mine['id']}/credit", credentials=other, json={})
     ctx.expect(
         credit.status_code in (403, 404),
         f"another platform's credential credited invoice {mine['id']}: {credit.status_code}",
         rests_on=PLATFORM,
     )
-    theirs = {i["id"] for i in invoices(ctx, credentials=other)}
-    ctx.expect(mine["id"] not in theirs, f"invoice {mine['id']} is listed for another platform", rests_on=PLATFORM)
+    leaked = {i["id"] for i in everything} & {i["id"] for i in invoices(ctx, credentials=other)}
+    ctx.expect(not leaked, f"invoices {sorted(leaked)} are listed for another platform", rests_on=PLATFORM)
 
 
 @PACK.scenario(
@@ -436,11 +480,16 @@ def invalid_body(ctx: Context) -> None:
 )
 def idempotency(ctx: Context) -> None:
     sent = {"note": "idempotent"}
+    links_before: list[int] = []
+
+    def body(invoice: dict[str, Any]) -> dict[str, Any]:
+        links_before[:] = [len(fetch(ctx, invoice["id"]).get("linked_invoices") or [])]
+        return sent
 
     def key(invoice: dict[str, Any]) -> dict[str, str]:
         return {"Idempotency-Key": f"conformance-{invoice['id']}-{datetime.now().timestamp()}"}
 
-    original, first = credit_fresh(ctx, sent, headers=key)
+    original, first = credit_fresh(ctx, body, headers=key, fresh=False)
     replay = {"Idempotency-Key": first.request.headers["Idempotency-Key"]}
     second = ctx.post(f"/v1/invoices/{original['id']}/credit", json=sent, headers=replay)
     ctx.expect_status(second, 200, rests_on=IDEMPOTENCY)
@@ -453,4 +502,89 @@ def idempotency(ctx: Context) -> None:
         second.headers.get("Idempotent-Replayed") == "true",
         "the replay lacks Idempotent-Replayed: true",
         rests_on="#/components/headers/IdempotentReplayed",
+    )
+    other_body = ctx.post(f"/v1/invoices/{original['id']}/credit", json={"note": "another body"}, headers=replay)
+    expect_api_error(ctx, other_body, CREDIT, 409, "IDEMPOTENCY_CHECK_FAILED", rests_on=f"{IDEMPOTENCY}/description")
+    links_after = len(fetch(ctx, original["id"]).get("linked_invoices") or [])
+    ctx.expect(
+        links_after == links_before[0] + 1,
+        f"after one credit and two replays the original links {links_after - links_before[0]} new invoices",
+        rests_on=IDEMPOTENCY,
+    )
+
+
+@PACK.scenario(
+    "a partial credit credits exactly the requested amounts; repeated credits never exceed the total",
+    source="contract postInvoicesByResourceIdCredit (periods; inferred rules)",
+    writes=True,
+)
+def partial_credits(ctx: Context) -> None:
+    before: dict[str, Any] = {}
+    requested: list[Decimal] = []
+
+    def part(invoice: dict[str, Any]) -> dict[str, Any]:
+        before.update(fetch(ctx, invoice["id"]))
+        period = (before.get("periods") or [{}])[0]
+        total = abs(money(before["invoice_amount_including_tax"]))
+        # A non-integer amount, a fifth of the invoice at most, so that rounding shows.
+        quantity = min(Decimal("12.37"), (total / 5).quantize(Decimal("0.01")))
+        requested[:] = [quantity]
+        return {
+            "periods": [
+                {
+                    "period_order": period.get("period_order", 0),
+                    "amount": {"quantity": str(quantity), "currency": before["billing_currency"]},
+                }
+            ]
+        }
+
+    original, response = credit_fresh(ctx, part)
+    ask = requested[0]
+    credits = [ctx.expect_documented(response, CREDIT)]
+    again = ctx.post(f"/v1/invoices/{original['id']}/credit", json=part(original))
+    ctx.expect_status(again, 200, rests_on=CREDIT_RULES)
+    credits.append(ctx.expect_documented(again, CREDIT))
+    for credit in credits:
+        periods = credit.get("periods") or fetch(ctx, credit["id"]).get("periods") or []
+        including = sum((abs(money(p.get("amount_including_tax"))) for p in periods), Decimal(0))
+        excluding = sum((abs(money(p.get("amount_excluding_tax"))) for p in periods), Decimal(0))
+        ctx.expect(
+            ask in (including, excluding),
+            f"asked to credit {ask}, the credit invoice's periods credit {including} (with tax), {excluding} (without)",
+            rests_on=f"{CREDIT_RULES} § only the given amounts are",
+        )
+    # Crediting the whole total now would exceed it: refused. "The rest" without periods may be
+    # credited or refused (the contract does not say whether "the whole invoice" means what is left).
+    whole = {
+        "periods": [
+            {
+                "period_order": (before.get("periods") or [{}])[0].get("period_order", 0),
+                "amount": {
+                    "quantity": str(abs(money(before["invoice_amount_including_tax"]))),
+                    "currency": before["billing_currency"],
+                },
+            }
+        ]
+    }
+    over = ctx.post(f"/v1/invoices/{original['id']}/credit", json=whole)
+    expect_api_error(ctx, over, CREDIT, 400, "INVALID_OPERATION", rests_on=f"{CREDIT_RULES} § a violation is 400")
+    rest = ctx.post(f"/v1/invoices/{original['id']}/credit", json={})
+    if rest.status_code == 400:
+        expect_api_error(ctx, rest, CREDIT, 400, "INVALID_OPERATION", rests_on=CREDIT_RULES)
+    else:
+        ctx.expect_status(rest, 200, rests_on=CREDIT_RULES)
+    after = fetch(ctx, original["id"])
+    total = abs(money(after["invoice_amount_including_tax"]))
+    found = credits_of(ctx, after)
+    credited = sum((abs(money(c["invoice_amount_including_tax"])) for c in found), Decimal(0))
+    ctx.expect(
+        credited <= total,
+        f"{len(found)} credits add up to {credited}, more than the invoice's total {total}",
+        rests_on=f"{CREDIT_RULES} § The sum of all credits of an invoice never exceeds its total",
+    )
+    expected = 2 + (rest.status_code == 200)
+    ctx.expect(
+        len(found) == expected,
+        f"the original lists {len(found)} credit invoices, not the {expected} made",
+        rests_on=CREDIT_RULES,
     )
