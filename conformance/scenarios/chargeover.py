@@ -1,10 +1,14 @@
-"""ChargeOver scenarios: create with Location, the create rules, the envelopes, Basic auth.
+"""ChargeOver scenarios: create with Location, the create rules, the envelopes, Basic auth,
+customers by any key, duplicate external keys, and what a create sends read back with exact
+line amounts (non-integer rates and quantities; amounts compared as decimals to the cent).
 
 Customers and items are discovered through ``GET /api/v3/customer`` and ``/api/v3/item``.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -28,6 +32,7 @@ LIST_OK = "#/paths/~1customer/get/responses/200"
 GET_OK = "#/paths/~1invoice~1{invoice_id}/get/responses/200"
 NOT_FOUND = "#/paths/~1invoice~1{invoice_id}/get/responses/404"
 UNAUTHORIZED = "#/components/responses/Unauthorized"
+CENT = Decimal("0.01")
 
 
 def _first(ctx: Context, path: str, what: str) -> dict[str, Any]:
@@ -203,3 +208,129 @@ def tax_override(ctx: Context) -> None:
     ctx.expect(
         abs(invoice["total"] - 107.25) < 0.005, f"total {invoice['total']} is not subtotal + override", rests_on=TOTALS
     )
+
+
+def _customers(ctx: Context) -> list[dict[str, Any]]:
+    response = ctx.get("/customer", params={"limit": 100})
+    ctx.expect_status(response, 200, rests_on=LIST_OK)
+    return list(ctx.json(response)["response"])
+
+
+def _create(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
+    """Create an invoice and read it back through its Location."""
+    response = ctx.post("/invoice", json=body)
+    ctx.expect_status(response, 201, rests_on=SEED)
+    created = ctx.expect_documented(response, CREATE)["response"]["id"]
+    fetched = ctx.get(f"/invoice/{created}")
+    ctx.expect_status(fetched, 200, rests_on=GET_OK)
+    return dict(ctx.expect_documented(fetched, GET)["response"])
+
+
+@PACK.scenario(
+    "a customer named by id, token or external key gets the invoice",
+    source="seed 002 (Requirements: customer_id, customer_token or customer_external_key)",
+    writes=True,
+)
+def customer_by_any_key(ctx: Context) -> None:
+    customer = next((c for c in _customers(ctx) if c.get("token") and c.get("external_key")), None)
+    if customer is None:
+        raise Skip("the target has no customer with both a token and an external key")
+    item = _first(ctx, "/item", "item")
+    for field, value in (
+        ("customer_id", customer["customer_id"]),
+        ("customer_token", customer["token"]),
+        ("customer_external_key", customer["external_key"]),
+    ):
+        invoice = _create(ctx, {field: value, "line_items": [{"item_id": item["item_id"]}]})
+        ctx.expect(
+            invoice["customer_id"] == customer["customer_id"],
+            f"an invoice for {field}={value!r} belongs to customer {invoice['customer_id']},"
+            f" not {customer['customer_id']}",
+            rests_on=SEED,
+        )
+
+
+@PACK.scenario(
+    "a duplicate external_key is refused",
+    source="contract createInvoice (duplicate external_key, inferred)",
+    writes=True,
+)
+def duplicate_external_key(ctx: Context) -> None:
+    customer = _first(ctx, "/customer", "customer")
+    item = _first(ctx, "/item", "item")
+    key = f"conformance-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
+    body = {"customer_id": customer["customer_id"], "external_key": key, "line_items": [{"item_id": item["item_id"]}]}
+    first = _create(ctx, body)
+    ctx.expect(first.get("external_key") == key, "the external_key sent does not read back", rests_on=SEED)
+    again = ctx.post("/invoice", json=body)
+    expect_error_envelope(ctx, again, CREATE, 400, rests_on=f"{RULES} § refuses a duplicate `external_key` (400)")
+
+
+@PACK.scenario(
+    "what a create sends reads back; line subtotal is rate x quantity, exact to the cent",
+    source="seed 002 (fields); contract createInvoice (totals, assumed)",
+    writes=True,
+)
+def create_reads_back(ctx: Context) -> None:
+    customer = _first(ctx, "/customer", "customer")
+    items = ctx.json(ctx.get("/item", params={"limit": 100}))["response"]
+    if not items:
+        raise Skip("the target has no item")
+    # Non-integer rates and quantities whose products need rounding (29.9875, 3.7037...).
+    lines = [
+        {"item_id": item["item_id"], "line_rate": rate, "line_quantity": quantity, "descrip": f"conformance {n}"}
+        for n, (item, rate, quantity) in enumerate(
+            zip(items * 2, (11.995, 1.234567, 7.5), (2.5, 3, 0.125), strict=False)
+        )
+    ]
+    body = {
+        "customer_id": customer["customer_id"],
+        "memo": "conformance: read back",
+        "refnumber": f"CONF-{datetime.now(UTC).strftime('%H%M%S%f')}",
+        "line_items": lines,
+    }
+    invoice = _create(ctx, body)
+    for key in ("customer_id", "memo", "refnumber"):
+        ctx.expect(
+            invoice.get(key) == body[key], f"{key} sent {body[key]!r} reads back {invoice.get(key)!r}", rests_on=SEED
+        )
+    read = invoice.get("line_items") or []
+    ctx.expect(len(read) == len(lines), f"{len(lines)} line items sent, {len(read)} read back", rests_on=SEED)
+    exact_total = Decimal(0)
+    for sent, got in zip(lines, read, strict=False):
+        for key in ("item_id", "descrip", "line_rate", "line_quantity"):
+            ctx.expect(
+                got.get(key) == sent[key], f"line {key} sent {sent[key]!r} reads back {got.get(key)!r}", rests_on=SEED
+            )
+        exact = Decimal(str(sent["line_rate"])) * Decimal(str(sent["line_quantity"]))
+        exact_total += exact
+        ctx.expect(
+            abs(Decimal(str(got.get("line_subtotal"))) - exact) <= CENT / 2,
+            f"line subtotal {got.get('line_subtotal')} is not {exact} (rate x quantity) to the cent",
+            rests_on=TOTALS,
+        )
+    ctx.expect(
+        abs(Decimal(str(invoice["subtotal"])) - exact_total) <= CENT / 2,
+        f"subtotal {invoice['subtotal']} is not the sum of the lines, {exact_total}, to the cent",
+        rests_on=TOTALS,
+    )
+    ctx.expect(
+        abs(Decimal(str(invoice["total"])) - Decimal(str(invoice["subtotal"])) - Decimal(str(invoice["taxes"])))
+        <= CENT,
+        f"total {invoice['total']} is not subtotal {invoice['subtotal']} + taxes {invoice['taxes']}",
+        rests_on=TOTALS,
+    )
+    untaxed = next((i for i in items if i.get("is_taxed") is False), None)
+    if untaxed is not None:
+        plain = _create(
+            ctx,
+            {
+                "customer_id": customer["customer_id"],
+                "line_items": [{"item_id": untaxed["item_id"], "line_rate": 3.33, "line_quantity": 3}],
+            },
+        )
+        ctx.expect(
+            Decimal(str(plain["taxes"])) == 0,
+            f"an invoice of one untaxed item has taxes {plain['taxes']}",
+            rests_on="#/components/schemas/LineItem/properties/is_taxed",
+        )
