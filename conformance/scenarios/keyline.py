@@ -1,7 +1,13 @@
-"""Keyline scenarios: reversal is an immutable negated copy, once; billing locks; pagination."""
+"""Keyline scenarios: reversal is an immutable negated copy, once; billing locks; pagination;
+what a create or an update sends reads back, and an update changes nothing else.
+
+Invoices are created by the run (two lines with non-integer quantities and different tax
+rates), so that a reversal's exact negation of *every* amount (each line's, each tax's, the
+totals) is checked where rounding and signs can go wrong."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from .base import Context, ScenarioPack, SchemaTuning, Skip
@@ -27,26 +33,30 @@ UNAUTHORIZED = "#/components/responses/Unauthorized"
 GET_REVERSAL = "getReversalInvoice"
 REVERSE = "createReversalInvoice"
 UPDATE = "updateCustomerInvoice"
-LINE = {
-    "description": "Conformance flyers",
-    "qty": 100,
-    "unit": "pcs",
-    "net": {"cent_amount": 12, "currency": "EUR"},
-    "tax_rate": 0.19,
-}
+LINES: tuple[dict[str, Any], ...] = (
+    {"description": "Conformance flyers", "qty": 2.5, "unit": "pcs", "net": {"cent_amount": 1237}, "tax_rate": 0.19},
+    {"description": "Conformance folders", "qty": 3.75, "unit": "pcs", "net": {"cent_amount": 333}, "tax_rate": 0.07},
+)
+# A negated copy may negate a line's unit price or its quantity (the contract does not say which),
+# so the unit price is compared as price x quantity; every total of the line is negated.
+LINE_MONEY = ("net_total", "gross_total", "discounted_net_total")
+LINE_COPIED = ("description", "unit", "tax_rate", "discount")
+CREATE_SUMMARY = "#/paths/~1accounting~1customer_invoices/post/summary"
+UPDATE_SUMMARY = "#/paths/~1accounting~1customer_invoices~1{id}/put/summary"
 
 
-def create_invoice(ctx: Context) -> dict[str, Any]:
+def create_invoice(ctx: Context, fields: dict[str, Any] | None = None) -> dict[str, Any]:
     listed_response = ctx.get("/accounting/customer_invoices")
     ctx.expect_status(listed_response, 200, rests_on=LIST_OK)
     listed = ctx.json(listed_response)
     template = listed[0] if listed else None
     if template is None:
         raise Skip("the target has no customer invoice to take a customer id and currency from")
-    line = {**LINE, "net": {"cent_amount": 12, "currency": template["net_total"]["currency"]}}
+    currency = template["net_total"]["currency"]
+    lines = [{**line, "net": {"cent_amount": line["net"]["cent_amount"], "currency": currency}} for line in LINES]
     response = ctx.post(
         "/accounting/customer_invoices",
-        json={"customer_invoice": {"customer_id": template["customer_id"], "line_items": [line]}},
+        json={"customer_invoice": {"customer_id": template["customer_id"], "line_items": lines, **(fields or {})}},
     )
     ctx.expect_status(response, 201, rests_on=CREATE_OK)
     return dict(ctx.expect_documented(response, "createCustomerInvoice"))
@@ -112,6 +122,33 @@ def negated_copy(ctx: Context) -> None:
         )
     ctx.expect(
         len(reversal["line_items"]) == len(invoice["line_items"]), "the reversal has other line items", rests_on=NEGATED
+    )
+    for index, (line, negated) in enumerate(zip(invoice["line_items"], reversal["line_items"], strict=False)):
+        for key in LINE_MONEY:
+            ctx.expect(
+                negated[key]["cent_amount"] == -line[key]["cent_amount"],
+                f"line {index} {key} is not negated: {line[key]} → {negated[key]}",
+                rests_on=NEGATED,
+            )
+        price = Decimal(line["net"]["cent_amount"]) * Decimal(str(line["qty"]))
+        negated_price = Decimal(negated["net"]["cent_amount"]) * Decimal(str(negated["qty"]))
+        ctx.expect(
+            negated_price == -price and abs(Decimal(str(negated["qty"]))) == abs(Decimal(str(line["qty"]))),
+            f"line {index} is not negated: {line['qty']} x {line['net']} → {negated['qty']} x {negated['net']}",
+            rests_on=NEGATED,
+        )
+        for key in LINE_COPIED:
+            ctx.expect(
+                negated.get(key) == line.get(key),
+                f"line {index} {key} is not copied: {line.get(key)!r} → {negated.get(key)!r}",
+                rests_on=NEGATED,
+            )
+    taxes = {tax["rate"]: Decimal(str(tax["cent_amount"])) for tax in invoice["taxes"]}
+    negated_taxes = {tax["rate"]: Decimal(str(tax["cent_amount"])) for tax in reversal["taxes"]}
+    ctx.expect(
+        negated_taxes == {rate: -amount for rate, amount in taxes.items()},
+        f"taxes are not negated: {invoice['taxes']} → {reversal['taxes']}",
+        rests_on=NEGATED,
     )
     fetched = ctx.get(f"/accounting/reversal_invoices/{reversal['id']}")
     ctx.expect_status(fetched, 200, rests_on=GET_REVERSAL_OK)
@@ -230,3 +267,56 @@ def unauthenticated(ctx: Context) -> None:
             response = ctx.request(method, concrete, anonymous=True, headers=headers)
             ctx.expect_status(response, 401, rests_on=UNAUTHORIZED)
             ctx.expect_documented(response, operation_id)
+
+
+@PACK.scenario(
+    "what a create sends reads back",
+    source="KL-DOCS lifecycle (POST the invoice and its line items)",
+    writes=True,
+)
+def create_reads_back(ctx: Context) -> None:
+    sent = {"custom_text": "conformance: read back", "due_at": "2026-03-31"}
+    invoice = create_invoice(ctx, sent)
+    fetched = ctx.get(f"/accounting/customer_invoices/{invoice['id']}")
+    ctx.expect_status(fetched, 200, rests_on=CREATE_SUMMARY)
+    read = ctx.expect_documented(fetched, "getCustomerInvoice")
+    for key, value in sent.items():
+        ctx.expect(
+            read.get(key) == value, f"{key} sent {value!r} reads back {read.get(key)!r}", rests_on=CREATE_SUMMARY
+        )
+    ctx.expect(len(read["line_items"]) == len(LINES), "the line items sent do not read back", rests_on=CREATE_SUMMARY)
+    for index, (line, got) in enumerate(zip(LINES, read["line_items"], strict=False)):
+        for key in ("description", "qty", "unit", "tax_rate"):
+            ctx.expect(
+                got.get(key) == line[key],
+                f"line {index} {key} sent {line[key]!r} reads back {got.get(key)!r}",
+                rests_on=CREATE_SUMMARY,
+            )
+        ctx.expect(
+            got["net"]["cent_amount"] == line["net"]["cent_amount"],
+            f"line {index} net sent {line['net']} reads back {got['net']}",
+            rests_on=CREATE_SUMMARY,
+        )
+
+
+@PACK.scenario(
+    "an update changes what it sends and nothing else",
+    source="KL-DOCS intro/invoices (PUT returns 204)",
+    writes=True,
+)
+def update_reads_back(ctx: Context) -> None:
+    invoice = create_invoice(ctx, {"custom_text": "before", "due_at": "2026-03-31"})
+    path = f"/accounting/customer_invoices/{invoice['id']}"
+    before = ctx.json(ctx.get(path))
+    change = {"custom_text": "conformance: updated", "services_performed_at": "2026-02-01"}
+    updated = ctx.request("PUT", path, json={"customer_invoice": change})
+    ctx.expect_status(updated, 204, rests_on=UPDATE_OK)
+    after_response = ctx.get(path)
+    ctx.expect_status(after_response, 200, rests_on=UPDATE_SUMMARY)
+    after = ctx.expect_documented(after_response, "getCustomerInvoice")
+    for key, value in change.items():
+        ctx.expect(
+            after.get(key) == value, f"{key} sent {value!r} reads back {after.get(key)!r}", rests_on=UPDATE_SUMMARY
+        )
+    kept = [k for k in before if k not in change and k != "updated_at" and after.get(k) != before[k]]
+    ctx.expect(not kept, f"the update also changed {', '.join(kept)}", rests_on=UPDATE_SUMMARY)
