@@ -83,9 +83,12 @@ class Scenario:
 
 @dataclass
 class ScenarioPack:
+    """``not_exercised``: documented (operationId, status) pairs no scenario provokes, with why."""
+
     api: str
     tuning: SchemaTuning = field(default_factory=SchemaTuning)
     scenarios: list[Scenario] = field(default_factory=list)
+    not_exercised: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def scenario(
         self, name: str, *, source: str, writes: bool
@@ -109,6 +112,8 @@ class Context:
         self.options = options or RunOptions()
         self.exchanges: list[Exchange] = []
         self.citations: dict[str, Citation] = {}
+        # (operationId, status) of every response read as documented: what the scenario covers.
+        self.statuses: set[tuple[str, str]] = set()
         self._document = resolve_refs(target.contract)
         self._cite = Citations(target.contract)
         self._validators: dict[tuple[str, str], Draft4Validator | None] = {}
@@ -218,6 +223,7 @@ class Context:
         It rests on the operation's responses as the contract gives them."""
         key = (operation_id, str(response.status_code))
         status = str(response.status_code)
+        self.statuses.add(key)
         _, _, operation = self.operation(operation_id)
         responses = operation["responses"]
         documented_as = status if status in responses else "default" if "default" in responses else None

@@ -33,6 +33,7 @@ GET_OK = "#/paths/~1invoice~1{invoice_id}/get/responses/200"
 NOT_FOUND = "#/paths/~1invoice~1{invoice_id}/get/responses/404"
 UNAUTHORIZED = "#/components/responses/Unauthorized"
 CENT = Decimal("0.01")
+WHERE = "#/components/parameters/Where"
 
 
 def _first(ctx: Context, path: str, what: str) -> dict[str, Any]:
@@ -334,3 +335,18 @@ def create_reads_back(ctx: Context) -> None:
             f"an invoice of one untaxed item has taxes {plain['taxes']}",
             rests_on="#/components/schemas/LineItem/properties/is_taxed",
         )
+
+
+@PACK.scenario(
+    "lists answer 200; a where on an unknown field and an invalid invoice id are 400",
+    source="CO-DOCS /apidocs/rest (where=field:OP:value); CO-DOCS get-a-specific-invoice (400)",
+    writes=False,
+)
+def lists_and_bad_requests(ctx: Context) -> None:
+    for operation_id, path in (("listInvoices", "/invoice"), ("listCustomers", "/customer"), ("listItems", "/item")):
+        listed = ctx.get(path, params={"limit": 5})
+        ctx.expect_status(listed, 200, rests_on=ctx.pointer(operation_id, "responses", "200"))
+        ctx.expect_documented(listed, operation_id)
+        unknown_field = ctx.get(path, params={"where": "conformance_no_such_field:EQUALS:1"})
+        expect_error_envelope(ctx, unknown_field, operation_id, 400, rests_on=WHERE)
+    expect_error_envelope(ctx, ctx.get("/invoice/0"), GET, 400, rests_on=f"{GET_OK.rsplit('/', 1)[0]}/400")

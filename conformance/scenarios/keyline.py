@@ -43,6 +43,7 @@ LINE_MONEY = ("net_total", "gross_total", "discounted_net_total")
 LINE_COPIED = ("description", "unit", "tax_rate", "discount")
 CREATE_SUMMARY = "#/paths/~1accounting~1customer_invoices/post/summary"
 UPDATE_SUMMARY = "#/paths/~1accounting~1customer_invoices~1{id}/put/summary"
+LINE_ADDED = "#/paths/~1accounting~1customer_invoices~1{id}~1line_items/post/responses/201"
 
 
 def create_invoice(ctx: Context, fields: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -97,6 +98,10 @@ PACK = ScenarioPack(
         },
         discover=discover,
     ),
+    not_exercised={
+        ("createCustomerInvoice", "422"): "the contract documents 422 for a create but names no rule that"
+        " refuses one, so no request can be relied on to provoke it",
+    },
 )
 
 
@@ -214,6 +219,7 @@ def billed_is_final(ctx: Context) -> None:
         json={"customer_invoice": {"billed_at": "2026-01-15T10:00:00Z"}},
     )
     ctx.expect_status(billed, 204, rests_on=UPDATE_OK)
+    ctx.expect_documented(billed, UPDATE)
     late = ctx.request(
         "PUT", f"/accounting/customer_invoices/{invoice['id']}", json={"customer_invoice": {"custom_text": "too late"}}
     )
@@ -320,3 +326,64 @@ def update_reads_back(ctx: Context) -> None:
         )
     kept = [k for k in before if k not in change and k != "updated_at" and after.get(k) != before[k]]
     ctx.expect(not kept, f"the update also changed {', '.join(kept)}", rests_on=UPDATE_SUMMARY)
+
+
+@PACK.scenario(
+    "a line item added to an open invoice reads back; to a billed one it is 422",
+    source="KL-DOCS lifecycle (POST line items; final once billed_at is set)",
+    writes=True,
+)
+def line_items(ctx: Context) -> None:
+    invoice = create_invoice(ctx)
+    line = {**LINES[0], "net": {"cent_amount": 999, "currency": invoice["net_total"]["currency"]}, "qty": 1.5}
+    path = f"/accounting/customer_invoices/{invoice['id']}"
+    added = ctx.post(f"{path}/line_items", json={"line_item": line})
+    ctx.expect_status(added, 201, rests_on=LINE_ADDED)
+    ctx.expect_documented(added, "createCustomerInvoiceLineItem")
+    after = ctx.json(ctx.get(path))
+    ctx.expect(
+        len(after["line_items"]) == len(invoice["line_items"]) + 1
+        and after["line_items"][-1]["qty"] == line["qty"]
+        and after["line_items"][-1]["description"] == line["description"],
+        f"the line item added does not read back: {after['line_items'][-1:]}",
+        rests_on=LINE_ADDED,
+    )
+    billed = ctx.request("PUT", path, json={"customer_invoice": {"billed_at": "2026-01-15T10:00:00Z"}})
+    ctx.expect_status(billed, 204, rests_on=UPDATE_OK)
+    late = ctx.post(f"{path}/line_items", json={"line_item": line})
+    ctx.expect_status(late, 422, rests_on=BILLED_FINAL)
+    ctx.expect_documented(late, "createCustomerInvoiceLineItem")
+
+
+@PACK.scenario(
+    "malformed requests are 400 and unknown invoices 404 on every operation",
+    source="contract (BadRequest: missing root key or parameter; NotFound)",
+    writes=True,
+)
+def refusals(ctx: Context) -> None:
+    invoice = create_invoice(ctx)
+    unknown, bad = 2_000_000_000, 0
+    line = {"line_item": {**LINES[0], "net": {"cent_amount": 1, "currency": invoice["net_total"]["currency"]}}}
+    calls: list[tuple[str, str, str, Any, int]] = [
+        ("listReversalInvoices", "GET", "/accounting/reversal_invoices", None, 200),
+        ("listCustomerInvoices", "GET", "/accounting/customer_invoices", None, 200),
+        ("getReversalInvoice", "GET", f"/accounting/reversal_invoices/{unknown}", None, 404),
+        ("getReversalInvoice", "GET", f"/accounting/reversal_invoices/{bad}", None, 400),
+        ("getCustomerInvoice", "GET", f"/accounting/customer_invoices/{unknown}", None, 404),
+        ("getCustomerInvoice", "GET", f"/accounting/customer_invoices/{bad}", None, 400),
+        ("createCustomerInvoice", "POST", "/accounting/customer_invoices", {}, 400),
+        (UPDATE, "PUT", f"/accounting/customer_invoices/{unknown}", {"customer_invoice": {"custom_text": "x"}}, 404),
+        (UPDATE, "PUT", f"/accounting/customer_invoices/{invoice['id']}", {}, 400),
+        ("createCustomerInvoiceLineItem", "POST", f"/accounting/customer_invoices/{unknown}/line_items", line, 404),
+        ("createCustomerInvoiceLineItem", "POST", f"/accounting/customer_invoices/{invoice['id']}/line_items", {}, 400),
+        (REVERSE, "POST", f"/accounting/customer_invoices/{unknown}/reversal_invoice", None, 404),
+        (REVERSE, "POST", f"/accounting/customer_invoices/{bad}/reversal_invoice", None, 400),
+    ]
+    for operation_id, method, path, body, status in calls:
+        response = ctx.request(method, path, json=body) if body is not None else ctx.request(method, path)
+        ctx.expect_status(response, status, rests_on=ctx.pointer(operation_id, "responses", str(status)))
+        ctx.expect_documented(response, operation_id)
+    for listing in ("/accounting/reversal_invoices", "/accounting/customer_invoices"):
+        page_zero = ctx.get(listing, headers={"X-Keyline-Requested-Page": "0"})
+        ctx.expect_status(page_zero, 400, rests_on="#/components/parameters/RequestedPage")
+        ctx.expect_documented(page_zero, "listReversalInvoices" if "reversal" in listing else "listCustomerInvoices")

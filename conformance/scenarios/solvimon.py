@@ -60,6 +60,7 @@ KEPT_BY_A_CREDIT = (
 )
 UNAUTHORISED = "#/components/responses/Unauthorized"
 FORBIDDEN = "#/components/responses/Forbidden"
+NOT_FOUND = "#/components/responses/NotFound"
 
 
 def invoices(ctx: Context, *, credentials: Any = None, **params: Any) -> list[dict[str, Any]]:
@@ -271,7 +272,8 @@ def refund_once(ctx: Context) -> None:
     original, created = credit_fresh(ctx, {"note": "conformance: to refund"}, paid=True, fresh=False)
     credit_id = ctx.json(created)["id"]
     actions_before = len(fetch(ctx, original["id"]).get("payment_actions") or [])
-    first = ctx.post(f"/v1/invoices/{credit_id}/refund")
+    key = {"Idempotency-Key": f"conformance-refund-{credit_id}-{datetime.now().timestamp()}"}
+    first = ctx.post(f"/v1/invoices/{credit_id}/refund", headers=key)
     ctx.expect_status(first, 200, rests_on=REFUND_OK)
     refunded = ctx.expect_documented(first, REFUND)
     ctx.expect(refunded["id"] == credit_id, "the refund answered with another invoice", rests_on=REFUND_OK)
@@ -292,6 +294,9 @@ def refund_once(ctx: Context) -> None:
     )
     second = ctx.post(f"/v1/invoices/{credit_id}/refund")
     expect_api_error(ctx, second, REFUND, 400, "INVALID_OPERATION", rests_on=REFUND_RULES)
+    # The same key for another request (the refund of another invoice) is a conflict.
+    reused = ctx.post(f"/v1/invoices/{original['id']}/refund", headers=key)
+    expect_api_error(ctx, reused, REFUND, 409, "IDEMPOTENCY_CHECK_FAILED", rests_on=f"{IDEMPOTENCY}/description")
 
 
 @PACK.scenario(
@@ -321,7 +326,8 @@ def refresh_moves_updated_at(ctx: Context) -> None:
     if draft is None:
         raise Skip("the target has no DRAFT invoice")
     before = fetch(ctx, draft["id"])
-    response = ctx.post(f"/v1/invoices/{draft['id']}/refresh", json={"type": "FULL"})
+    key = {"Idempotency-Key": f"conformance-refresh-{draft['id']}-{datetime.now().timestamp()}"}
+    response = ctx.post(f"/v1/invoices/{draft['id']}/refresh", json={"type": "FULL"}, headers=key)
     ctx.expect_status(response, 200, rests_on=REFRESH_OK)
     body = ctx.expect_documented(response, REFRESH)
     ctx.expect(body["id"] == draft["id"], "refresh answered with another invoice", rests_on=REFRESH_OK)
@@ -331,6 +337,8 @@ def refresh_moves_updated_at(ctx: Context) -> None:
         f"updated_at did not move: {before.get('updated_at')} → {body.get('updated_at')}",
         rests_on=f"{REFRESH_RULES} § moves `updated_at`",
     )
+    other = ctx.post(f"/v1/invoices/{draft['id']}/refresh", json={"type": "CUSTOMER"}, headers=key)
+    expect_api_error(ctx, other, REFRESH, 409, "IDEMPOTENCY_CHECK_FAILED", rests_on=f"{IDEMPOTENCY}/description")
 
 
 @PACK.scenario(
@@ -382,7 +390,11 @@ def forbidden(ctx: Context) -> None:
     checked = 0
     for operation_id, method, path in _operation_calls(ctx):
         permission = ctx.operation(operation_id)[2].get("x-permission")
-        if not permission or permission == "INVOICE.VIEW":
+        if permission == "INVOICE.VIEW":
+            allowed = ctx.request(method, path, credentials=ctx.target.restricted)
+            ctx.expect_status(allowed, 200, rests_on=ctx.pointer(operation_id, "x-permission"))
+            continue
+        if not permission:
             continue
         response = ctx.request(method, path, credentials=ctx.target.restricted)
         expect_api_error(
@@ -430,6 +442,10 @@ def other_platform(ctx: Context) -> None:
 def unsupported_version(ctx: Context) -> None:
     response = ctx.get("/v99/invoices")
     expect_api_error(ctx, response, LIST, 400, "UNSUPPORTED_VERSION", rests_on=SERVED_VERSIONS)
+    any_invoice = next(iter(invoices(ctx)), None)
+    if any_invoice is not None:
+        one = ctx.get(f"/v99/invoices/{any_invoice['id']}")
+        expect_api_error(ctx, one, GET, 400, "UNSUPPORTED_VERSION", rests_on=SERVED_VERSIONS)
 
 
 @PACK.scenario(
@@ -588,3 +604,38 @@ def partial_credits(ctx: Context) -> None:
         f"the original lists {len(found)} credit invoices, not the {expected} made",
         rests_on=CREDIT_RULES,
     )
+
+
+@PACK.scenario(
+    "an unknown invoice is 404 RESOURCE_NOT_FOUND on every operation",
+    source="contract (NotFound, ApiError code RESOURCE_NOT_FOUND; inferred)",
+    writes=True,
+)
+def unknown_invoice(ctx: Context) -> None:
+    for operation_id, method, path, _ in ctx.operations():
+        if "{resourceId}" not in path:
+            continue
+        concrete = path.replace("{version}", "1").replace("{resourceId}", "conformance-no-such-invoice")
+        response = ctx.request(method, concrete)
+        expect_api_error(ctx, response, operation_id, 404, "RESOURCE_NOT_FOUND", rests_on=NOT_FOUND)
+
+
+@PACK.scenario(
+    "a platform the credential may not use is 403",
+    source="contract (x-platform-id: the credential's platforms; Forbidden)",
+    writes=False,
+)
+def foreign_platform(ctx: Context) -> None:
+    if not (ctx.target.restricted and ctx.target.other_platform):
+        raise Skip("needs --restricted-api-key and --other-platform-api-key (a platform the first may not use)")
+    theirs = next(iter(invoices(ctx, credentials=ctx.target.other_platform)), None)
+    mine = next(iter(invoices(ctx)), None)
+    if theirs is None or mine is None or not theirs.get("platform_id"):
+        raise Skip("the other platform has no invoice that names its platform")
+    if theirs["platform_id"] == mine.get("platform_id"):
+        raise Skip("the two credentials share a platform")
+    platform = {"x-platform-id": theirs["platform_id"]}
+    restricted = ctx.target.restricted
+    for operation_id, path in ((LIST, "/v1/invoices"), (GET, f"/v1/invoices/{mine['id']}")):
+        response = ctx.request("GET", path, credentials=restricted, headers=platform)
+        expect_api_error(ctx, response, operation_id, 403, "USER_NOT_ALLOWED", "PLATFORM_NOT_FOUND", rests_on=PLATFORM)
