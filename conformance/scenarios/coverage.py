@@ -21,6 +21,7 @@ __all__ = ["NOT_A_RULE", "Coverage", "Statement", "markdown", "statements", "unc
 # Statuses that state no rule a scenario could provoke: a server fault.
 NOT_A_RULE = frozenset({"500", "502", "503", "default"})
 SCHEMA_LAYER = "schema layer (positive_data_acceptance)"
+SHOWN = 3  # scenarios named per row (a list read by every scenario would drown the table)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def markdown(
         if reason is not None and not names:
             names, source = [f"(not exercised: {reason})"], ""
         else:
-            source = "; ".join(sorted({coverage.sources.get(n, "") for n in names} - {""}))
+            names = sorted(names, key=len)[:SHOWN] + ([f"and {len(names) - SHOWN} more"] if len(names) > SHOWN else [])
+            source = "; ".join(dict.fromkeys(coverage.sources[n] for n in names if n in coverage.sources))
         what = statement.value if statement.kind == "status" else f"`{statement.kind}` {statement.value}"
         rows.append(f"| `{statement.operation_id}` | {what} | {'<br>'.join(names) or '**none**'} | {source} |")
     return f"#### {api}\n\n" + "\n".join(rows) + "\n"
