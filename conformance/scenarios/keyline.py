@@ -157,9 +157,11 @@ def negated_copy(ctx: Context) -> None:
     )
     fetched = ctx.get(f"/accounting/reversal_invoices/{reversal['id']}")
     ctx.expect_status(fetched, 200, rests_on=GET_REVERSAL_OK)
+    stored = ctx.expect_documented(fetched, GET_REVERSAL)
+    ctx.expect(stored["id"] == reversal["id"], "the reversal cannot be fetched", rests_on=GET_REVERSAL_OK)
     ctx.expect(
-        ctx.expect_documented(fetched, GET_REVERSAL)["id"] == reversal["id"],
-        "the reversal cannot be fetched",
+        all(stored[key] == reversal[key] for key in ("net_total", "gross_total", "taxes", "line_items")),
+        "read back, the reversal's amounts differ from the ones its creation answered",
         rests_on=GET_REVERSAL_OK,
     )
     customer_invoice = ctx.json(ctx.get(f"/accounting/customer_invoices/{invoice['id']}"))

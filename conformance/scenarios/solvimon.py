@@ -337,6 +337,13 @@ def refresh_moves_updated_at(ctx: Context) -> None:
         f"updated_at did not move: {before.get('updated_at')} → {body.get('updated_at')}",
         rests_on=f"{REFRESH_RULES} § moves `updated_at`",
     )
+    reread = fetch(ctx, draft["id"])
+    ctx.expect(
+        _instant(reread.get("updated_at")) == moved and reread.get("status") == before.get("status"),
+        f"read back, the refreshed invoice has updated_at {reread.get('updated_at')} (answered"
+        f" {body.get('updated_at')}) and status {reread.get('status')} (was {before.get('status')})",
+        rests_on=f"{REFRESH_RULES} § moves `updated_at`",
+    )
     other = ctx.post(f"/v1/invoices/{draft['id']}/refresh", json={"type": "CUSTOMER"}, headers=key)
     expect_api_error(ctx, other, REFRESH, 409, "IDEMPOTENCY_CHECK_FAILED", rests_on=f"{IDEMPOTENCY}/description")
 
