@@ -180,3 +180,28 @@ def test_read_only_run_sends_only_safe_methods_and_keeps_hypothesis_out_of_the_c
     assert any(line.strip().startswith("PASS scenario") for line in result.stdout.splitlines())
     assert not (tmp_path / ".hypothesis").exists(), "Hypothesis wrote into the working directory"
     assert 'database = "none"' in (reports / "schemathesis.toml").read_text()
+
+
+def test_a_broken_inferred_rule_is_a_warning_by_default(tmp_path: Path) -> None:
+    """The same break `--strict-assumptions` fails (tests/broken, strict=True) only warns by default."""
+    server = start_server("solvimon-refund-not-recorded", module="tests.broken")
+    try:
+        result = run_conformance(
+            "run",
+            "--api",
+            "solvimon",
+            "--base-url",
+            server.base_url,
+            *CONFORMANCE_FLAGS["solvimon"],
+            "--only",
+            "scenarios",
+            "--report-dir",
+            str(tmp_path),
+            "--quiet",
+        )
+    finally:
+        stop_server(server)
+    assert result.returncode == 0, result.stdout[-2000:]
+    warned = [line for line in result.stdout.splitlines() if line.strip().startswith("WARN")]
+    assert any("refund a credit invoice exactly once" in line for line in warned), result.stdout[-2000:]
+    assert "[inferred]" in (tmp_path / "conformance-report.md").read_text()
