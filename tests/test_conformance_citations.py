@@ -15,7 +15,16 @@ import httpx
 import pytest
 
 from conformance.report import Report, Status
-from conformance.scenarios import PACKS, RunOptions, Scenario, chargeover, keyline, solvimon
+from conformance.scenarios import (
+    PACKS,
+    RunOptions,
+    Scenario,
+    chargeover,
+    keyline,
+    solvimon_access,
+    solvimon_credits,
+    solvimon_support,
+)
 from conformance.scenarios.base import Context, run_scenario
 from conformance.scenarios.citations import CitationError, Citations
 from conformance.schema_layer import refusals
@@ -24,12 +33,18 @@ from mock_server.defaults import CONFORMANCE_FLAGS
 from oas import load_document
 from tests.conftest import ROOT, run_conformance, start_server, stop_server
 
-MODULES: dict[str, ModuleType] = {"solvimon": solvimon, "chargeover": chargeover, "keyline": keyline}
+MODULES: dict[str, ModuleType] = {
+    "solvimon_support": solvimon_support,
+    "solvimon_credits": solvimon_credits,
+    "solvimon_access": solvimon_access,
+    "chargeover": chargeover,
+    "keyline": keyline,
+}
 EXPECTATIONS = {"expect", "expect_status", "expect_api_error", "expect_error_envelope"}
 
 
 def citations(api: str) -> Citations:
-    return Citations(load_document(ROOT / f"openapi/{api}.yaml"))
+    return Citations(load_document(ROOT / f"openapi/{api.split('_', maxsplit=1)[0]}.yaml"))
 
 
 @pytest.mark.parametrize("api", sorted(MODULES))
@@ -69,17 +84,18 @@ def test_strength_follows_the_contracts_provenance() -> None:
     assert cite.cite(f"{get}/responses/404").level == "inferred"
     assert cite.cite("#/components/schemas/LinkedInvoiceDetail/properties/link_type").level == "assumed"
     # Prose that says its rules are inferred is inferred, whatever its operation says.
-    assert cite.cite(solvimon.CREDIT_RULES).level == "inferred"
+    assert cite.cite(solvimon_support.CREDIT_RULES).level == "inferred"
     # A quote takes the marker of its own sentence: refresh moves updated_at (documented), but
     # "a FINAL invoice cannot be refreshed [inferred]".
-    assert cite.cite(f"{solvimon.REFRESH_RULES} § moves `updated_at`").level == "documented"
-    assert cite.cite(f"{solvimon.REFRESH_RULES} § cannot be refreshed").level == "inferred"
+    assert cite.cite(f"{solvimon_support.REFRESH_RULES} § moves `updated_at`").level == "documented"
+    assert cite.cite(f"{solvimon_support.REFRESH_RULES} § cannot be refreshed").level == "inferred"
     assert cite.cite("seed 000").level == "documented"
     assert citations("keyline").cite(keyline.NEGATED).level == "documented"
 
 
 @pytest.mark.parametrize(
-    "statement", ["", "the contract", "#/paths/~1nowhere/get", f"{solvimon.REFRESH_RULES} § words it never says"]
+    "statement",
+    ["", "the contract", "#/paths/~1nowhere/get", f"{solvimon_support.REFRESH_RULES} § words it never says"],
 )
 def test_a_statement_the_contract_lacks_is_refused(statement: str) -> None:
     with pytest.raises(CitationError):
@@ -102,9 +118,9 @@ def _scenario(rests_on: str, *, writes: bool = False) -> Scenario:
 @pytest.mark.parametrize(
     ("rests_on", "strict", "expected"),
     [
-        (solvimon.CREDIT_RULES, False, Status.WARN),
-        (solvimon.CREDIT_RULES, True, Status.FAIL),
-        (solvimon.CREDIT_OK, False, Status.FAIL),
+        (solvimon_support.CREDIT_RULES, False, Status.WARN),
+        (solvimon_support.CREDIT_RULES, True, Status.FAIL),
+        (solvimon_support.CREDIT_OK, False, Status.FAIL),
         ("#/components/schemas/Nope", False, Status.FAIL),
     ],
 )
@@ -133,7 +149,9 @@ def test_a_broken_inferred_statement_warns_unless_strict(
 
 def test_a_writing_scenario_is_skipped_in_a_read_only_run() -> None:
     with httpx.Client() as client:
-        result = run_scenario(_scenario(solvimon.CREDIT_OK, writes=True), _target(), client, RunOptions(read_only=True))
+        result = run_scenario(
+            _scenario(solvimon_support.CREDIT_OK, writes=True), _target(), client, RunOptions(read_only=True)
+        )
     assert result.status is Status.SKIP
     assert "read-only" in result.message
     assert all(isinstance(s.writes, bool) for pack in PACKS.values() for s in pack.scenarios)
