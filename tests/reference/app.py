@@ -10,7 +10,21 @@ from starlette.routing import Route
 
 from . import chargeover, keyline, solvimon
 
-__all__ = ["create_app"]
+__all__ = ["CONFORMANCE_FLAGS", "create_app"]
+
+# `conformance run` credentials for each API: full, view-only and another platform's (Solvimon).
+CONFORMANCE_FLAGS: dict[str, list[str]] = {
+    "solvimon": [
+        "--api-key",
+        "ref-solv-full",
+        "--restricted-api-key",
+        "ref-solv-viewer",
+        "--other-platform-api-key",
+        "ref-solv-south",
+    ],
+    "chargeover": ["--basic", f"{chargeover.USER}:{chargeover.PASSWORD}"],
+    "keyline": ["--bearer", keyline.TOKEN],
+}
 
 
 async def _root(request: Request) -> Response:

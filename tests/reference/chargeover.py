@@ -301,7 +301,8 @@ class ChargeOverApi:
         elif self.store.customer_for(body) is None:
             found.append((given[0], f"no customer has {given[0]} {body[given[0]]!r}"))
         for index, line in enumerate(body.get("line_items") or []):
-            if isinstance(line, dict) and line.get("item_id") not in self.store.items:
+            item_id = line.get("item_id") if isinstance(line, dict) else None
+            if isinstance(item_id, int) and item_id not in self.store.items:
                 found.append((f"line_items.{index}.item_id", f"no item #{line.get('item_id')}"))
         key = body.get("external_key")
         if key is not None and any(i["external_key"] == key for i in self.store.invoices.values()):
