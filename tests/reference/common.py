@@ -10,6 +10,7 @@ keys and OpenAPI-only keywords dropped. ``jsonschema`` (a project dependency) do
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -31,23 +32,28 @@ __all__ = [
 CONTRACTS = Path(__file__).resolve().parents[2] / "openapi"
 _OPENAPI_ONLY = {"nullable", "readOnly", "writeOnly", "example", "examples", "deprecated", "discriminator", "xml"}
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
 Problem = tuple[str, str]
 """A validation problem: (dotted path of the offending value, message)."""
 
 
 def _is_date(value: object) -> bool:
     if isinstance(value, str):
-        date.fromisoformat(value)
-        if len(value) != 10:
+        if not _DATE.fullmatch(value):
             raise ValueError(f"{value!r} is not YYYY-MM-DD")
+        date.fromisoformat(value)
     return True
 
 
 def _is_date_time(value: object) -> bool:
     if isinstance(value, str):
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-        if "T" not in value.upper() or parsed.tzinfo is None:
+        if not _DATE_TIME.fullmatch(value):
             raise ValueError(f"{value!r} is not an RFC 3339 date-time")
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     return True
 
 
