@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .common import Contract, Problem, coerce_query, read_json_body
+from .common import Contract, Problem, read_json_body
 
 __all__ = ["ChargeOverStore", "routes"]
 
@@ -235,16 +235,7 @@ class ChargeOverApi:
             refused = _authorised(request)
             if refused is not None:
                 return refused
-            values: dict[str, Any] = {}
-            problems: list[Problem] = []
-            for parameter in self.contract.parameters(operation_id):
-                raw = request.query_params.getlist(parameter["name"])
-                if raw:
-                    values[parameter["name"]] = coerce_query(raw, parameter["schema"])
-                    found = self.contract.problems(
-                        f"{operation_id}:{parameter['name']}", parameter["schema"], values[parameter["name"]]
-                    )
-                    problems += [(parameter["name"], message) for _, message in found]
+            values, problems = self.contract.read_parameters(operation_id, request)
             chosen = sorted(records.values(), key=lambda r: -int(r[id_key]))
             known = set().union(*(r.keys() for r in records.values())) if records else set()
             for clause in str(values.get("where", "")).split(",") if not problems and "where" in values else []:

@@ -25,7 +25,6 @@ __all__ = [
     "Clock",
     "Contract",
     "Problem",
-    "coerce_query",
     "read_json_body",
 ]
 
@@ -127,6 +126,21 @@ class Contract:
 
     def parameters(self, operation_id: str) -> list[dict[str, Any]]:
         return [self.resolve(p) for p in self.operations[operation_id].get("parameters", [])]
+
+    def read_parameters(self, operation_id: str, request: Request) -> tuple[dict[str, Any], list[Problem]]:
+        """The operation's query and header parameters that were sent, typed, with every problem
+        (named by the parameter)."""
+        values: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for parameter in self.parameters(operation_id):
+            name, where = parameter["name"], parameter["in"]
+            raw = request.query_params.getlist(name) if where == "query" else request.headers.getlist(name)
+            if where not in ("query", "header") or not raw:
+                continue
+            values[name] = coerce_query(raw, self.resolve(parameter["schema"]))
+            found = self.problems(f"{operation_id}:{where}:{name}", parameter["schema"], values[name])
+            problems += [(name, message) for _, message in found]
+        return values, problems
 
 
 def coerce_query(raw: list[str], schema: Mapping[str, Any]) -> Any:

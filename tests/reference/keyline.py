@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .common import Clock, Contract, coerce_query, read_json_body
+from .common import Clock, Contract, read_json_body
 
 __all__ = ["KeylineStore", "routes"]
 
@@ -199,12 +199,13 @@ class KeylineApi:
 
         return endpoint
 
-    def listing(self, records: dict[int, dict[str, Any]]) -> Endpoint:
+    def listing(self, operation_id: str, records: dict[int, dict[str, Any]]) -> Endpoint:
         async def list_records(request: Request, _: int | None) -> Response:
-            raw = request.headers.get("x-keyline-requested-page")
-            page = 1 if raw is None else coerce_query([raw], {"type": "integer"})
-            if not isinstance(page, int) or not 1 <= page <= 2147483647:
-                return _json({"missing_parameters": ["X-Keyline-Requested-Page"], "error": "not a page number"}, 400)
+            values, problems = self.contract.read_parameters(operation_id, request)
+            if problems:
+                name, message = problems[-1]
+                return _json({"missing_parameters": [name], "error": message}, 400)
+            page = values.get("X-Keyline-Requested-Page", 1)
             newest_first = sorted(records.values(), key=lambda r: -int(r["id"]))
             shown = newest_first[(page - 1) * PER_PAGE : page * PER_PAGE]
             headers = {
@@ -284,7 +285,10 @@ class KeylineApi:
 
     def routes(self) -> list[Route]:
         base = "/api/v2/accounting"
-        list_invoices, create = self.listing(self.store.customer_invoices), self.guarded(self.create)
+        list_invoices, create = (
+            self.listing("listCustomerInvoices", self.store.customer_invoices),
+            self.guarded(self.create),
+        )
         show, action = self.guarded(self.show), self.guarded(self.invoice_action)
 
         async def invoices(request: Request) -> Response:
@@ -298,7 +302,9 @@ class KeylineApi:
             Route(f"{base}/customer_invoices/{{id}}", invoice, methods=["GET", "PUT"]),
             Route(f"{base}/customer_invoices/{{id}}/line_items", action, methods=["POST"]),
             Route(f"{base}/customer_invoices/{{id}}/reversal_invoice", action, methods=["POST"]),
-            Route(f"{base}/reversal_invoices", self.listing(self.store.reversals), methods=["GET"]),
+            Route(
+                f"{base}/reversal_invoices", self.listing("listReversalInvoices", self.store.reversals), methods=["GET"]
+            ),
             Route(f"{base}/reversal_invoices/{{id}}", show, methods=["GET"]),
         ]
 

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .common import Contract, Problem, coerce_query, read_json_body
+from .common import Contract, Problem, read_json_body
 from .solvimon_rules import Refusal, credit, credit_problems, refresh, refund
 from .solvimon_store import CREDENTIALS, Caller, SolvimonStore
 
@@ -45,21 +45,7 @@ def _caller(request: Request) -> Caller | None:
 def _parameter_problems(
     contract: Contract, operation_id: str, request: Request
 ) -> tuple[dict[str, Any], Problem | None]:
-    values: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for parameter in contract.parameters(operation_id):
-        if parameter["in"] == "query":
-            raw = request.query_params.getlist(parameter["name"])
-        elif parameter["in"] == "header":
-            raw = request.headers.getlist(parameter["name"])
-        else:
-            continue
-        if not raw:
-            continue
-        value = coerce_query(raw, contract.resolve(parameter["schema"]))
-        found = contract.problems(f"{operation_id}:{parameter['name']}", parameter["schema"], value)
-        problems += [(parameter["name"], message) for _, message in found]
-        values[parameter["name"]] = value
+    values, problems = contract.read_parameters(operation_id, request)
     order_by = values.get("order_by")
     if order_by is not None and order_by not in ORDER_KEYS:
         problems.append(("order_by", f"cannot order by {order_by!r}; one of {', '.join(ORDER_KEYS)}"))
