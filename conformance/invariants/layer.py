@@ -1,0 +1,32 @@
+"""The invariant layer: generate every invariant the contract supports, run each, report each.
+
+An invariant that does not apply to an operation is not generated; one that applies but whose
+precondition the target cannot meet is reported skipped, with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import httpx
+
+from ..report import Result
+from ..scenarios import Scenario
+from ..scenarios.base import run_scenario
+from ..targets import Target
+from .lists import list_invariants
+from .session import Session
+
+__all__ = ["generate", "run_invariants"]
+
+
+def generate(session: Session) -> list[Scenario]:
+    """Reads first (lists), then the checks that write."""
+    return [*list_invariants(session)]
+
+
+def run_invariants(target: Target, client: httpx.Client, *, read_only: bool = False) -> Iterator[Result]:
+    session = Session(target, client, read_only)
+    for invariant in generate(session):
+        yield replace(run_scenario(invariant, target, client), layer="invariant")
