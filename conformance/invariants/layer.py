@@ -15,15 +15,23 @@ from ..report import Result
 from ..scenarios import Scenario
 from ..scenarios.base import run_scenario
 from ..targets import Target
+from .filters import filter_invariants
 from .lists import list_invariants
 from .session import Session
+from .sorts import sort_invariants
+from .tenants import tenant_invariants
 
 __all__ = ["generate", "run_invariants"]
 
 
 def generate(session: Session) -> list[Scenario]:
     """Reads first (lists), then the checks that write."""
-    return [*list_invariants(session)]
+    return [
+        *list_invariants(session),
+        *filter_invariants(session),
+        *sort_invariants(session),
+        *tenant_invariants(session),
+    ]
 
 
 def run_invariants(target: Target, client: httpx.Client, *, read_only: bool = False) -> Iterator[Result]:

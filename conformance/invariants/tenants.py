@@ -1,0 +1,118 @@
+"""Tenants as sets: with a credential of another tenant, whole id sets are compared.
+
+No id listed under one credential is listed, or readable, under the other; and a write with
+the other tenant's credential to a record of the first (an operation with path ids and an unsafe
+method) is refused and leaves the record as the owner reads it. Generated only when the target
+has a credential of another tenant.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Any
+
+from ..scenarios import Context, Scenario, ScenarioFailure, Skip
+from ..targets import Credentials
+from .contract import ListOperation, Operation
+from .session import Session, identity, other_tenant
+
+__all__ = ["tenant_invariants"]
+
+READS = 10
+
+
+def _owning_list(session: Session, operation: Operation) -> ListOperation | None:
+    """The list whose read operation addresses the record ``operation`` writes to."""
+    for listop in session.lists:
+        read = listop.read
+        if read is not None and listop.id_field and (
+            operation.path == read.path or operation.path.startswith(read.path + "/")
+        ):
+            if set(operation.path_params) <= set(read.path_params):
+                return listop
+    return None
+
+
+def tenant_invariants(session: Session) -> list[Scenario]:
+    other = other_tenant(session.target)
+    if other is None:
+        return []
+    found = [
+        Scenario(
+            f"{listop.operation_id}: no record of another tenant is listed or readable",
+            f"#{listop.operation.pointer}",
+            partial(_isolated, session, listop, other),
+        )
+        for listop in session.lists
+        if listop.id_field is not None
+    ]
+    for operation in session.operations:
+        listop = None if operation.safe or not operation.path_params else _owning_list(session, operation)
+        if listop is not None:
+            found.append(
+                Scenario(
+                    f"{operation.operation_id}: another tenant's write is refused and changes nothing",
+                    f"#{operation.pointer}",
+                    partial(_write_refused, session, listop, operation, other),
+                )
+            )
+    return found
+
+
+def _ids(session: Session, context: Context, listop: ListOperation, credentials: Credentials | None) -> list[Any]:
+    return [identity(listop, item) for item in session.full_walk(context, listop, credentials).large.items]
+
+
+def _isolated(session: Session, listop: ListOperation, other: Credentials, context: Context) -> None:
+    mine, theirs = _ids(session, context, listop, None), _ids(session, context, listop, other)
+    if not theirs:
+        raise Skip("the other tenant's credential lists nothing to compare with")
+    shared = set(mine) & set(theirs)
+    context.expect(not shared, f"{len(shared)} id(s) are listed under both tenants: {sorted(shared, key=str)[:5]}")
+    if listop.read is None:
+        return
+    for record, credentials, whose in [
+        *((record, None, "the other tenant's") for record in theirs[:READS]),
+        *((record, other, "this tenant's") for record in mine[:READS]),
+    ]:
+        response = context.get(listop.read_path(record), credentials=credentials)
+        context.expect(
+            response.status_code >= 400,
+            f"GET {listop.read_path(record)} of {whose} record {record} answered {response.status_code}",
+        )
+
+
+def _read(context: Context, listop: ListOperation, record: Any) -> Any:
+    response = context.get(listop.read_path(record))
+    context.expect_status(response, 200)
+    return context.json(response)
+
+
+def _write_refused(
+    session: Session, listop: ListOperation, operation: Operation, other: Credentials, context: Context
+) -> None:
+    if session.read_only:
+        raise Skip("read-only run: writes are not sent")
+    mine = _ids(session, context, listop, None)
+    if not mine:
+        raise Skip(f"{listop.operation_id} lists no record to write to")
+    record = mine[0]
+    assert listop.read is not None
+    path = operation.url_path({**listop.fixed, listop.read.path_params[-1]: record})
+    before = _read(context, listop, record)
+    body = operation.request_example()
+    response = context.request(
+        operation.method, path, credentials=other, **({"json": body} if body is not None else {})
+    )
+    context.expect(
+        response.status_code >= 400,
+        f"{operation.method} {path} with another tenant's credential answered {response.status_code}",
+    )
+    after = _read(context, listop, record)
+    if after != before:
+        changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+        raise ScenarioFailure(
+            f"the refused {operation.method} {path} still changed record {record}: {', '.join(changed[:8])}"
+            f" ({json.dumps({k: after.get(k) for k in changed[:3]}, default=str)[:300]})"
+        )
