@@ -14,7 +14,7 @@ from typing import Any
 
 from oas import escape_pointer, iter_operations, resolve_refs
 
-__all__ = ["ListOperation", "Operation", "find_read", "list_operations", "merged", "operations", "normalized"]
+__all__ = ["ListOperation", "Operation", "find_read", "list_operations", "merged", "normalized", "operations"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _PARAM = re.compile(r"\{([^}]+)\}")
@@ -105,8 +105,9 @@ class Operation:
         content = (self.spec.get("requestBody") or {}).get("content", {}).get("application/json", {})
         if "example" in content:
             return content["example"]
-        examples = content.get("examples") or {}
-        return next(iter(examples.values()), {}).get("value") if examples else None
+        examples: dict[str, Any] = content.get("examples") or {}
+        first: dict[str, Any] = next(iter(examples.values()), {})
+        return first.get("value")
 
     def request_schema(self) -> dict[str, Any]:
         content = (self.spec.get("requestBody") or {}).get("content", {}).get("application/json", {})

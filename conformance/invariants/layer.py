@@ -20,6 +20,7 @@ from .lists import list_invariants
 from .session import Session
 from .sorts import sort_invariants
 from .tenants import tenant_invariants
+from .write_read import write_read_invariants
 
 __all__ = ["generate", "run_invariants"]
 
@@ -31,6 +32,7 @@ def generate(session: Session) -> list[Scenario]:
         *filter_invariants(session),
         *sort_invariants(session),
         *tenant_invariants(session),
+        *write_read_invariants(session),
     ]
 
 

@@ -79,7 +79,9 @@ def detect_paging(listop: ListOperation) -> Paging | None:
         size_max = _fixed_size(listop)
     offset = _named(parameters, _OFFSET)
     if offset is not None and size is not None:
-        return Paging("offset", _ref(offset), _ref(size), size_min, size_max, int(offset.get("schema", {}).get("minimum", 0)))
+        return Paging(
+            "offset", _ref(offset), _ref(size), size_min, size_max, int(offset.get("schema", {}).get("minimum", 0))
+        )
     page = _named(parameters, ("page", "page_number"), "page")
     if page is not None and (size is not None or size_max is not None):
         schema = page.get("schema", {})
@@ -121,9 +123,7 @@ def _kind(name: str) -> str | None:
 def reported_counts(listop: ListOperation) -> list[Reported]:
     response = listop.operation.spec["responses"]["200"]
     found = [
-        Reported(kind, "header", name)
-        for name in response.get("headers") or {}
-        if (kind := _kind(name)) is not None
+        Reported(kind, "header", name) for name in response.get("headers") or {} if (kind := _kind(name)) is not None
     ]
     for name, prop in listop.operation.body_schema("200").get("properties", {}).items():
         kind = _kind(name)
@@ -160,7 +160,9 @@ def _send(
     path = listop.operation.url_path(listop.fixed)
     response = context.request("GET", path, params=query, headers=headers, credentials=credentials)
     if response.status_code != 200:
-        raise ScenarioFailure(f"GET {path} with {query or headers}: expected 200, got {response.status_code}: {response.text[:300]}")
+        raise ScenarioFailure(
+            f"GET {path} with {query or headers}: expected 200, got {response.status_code}: {response.text[:300]}"
+        )
     return response
 
 

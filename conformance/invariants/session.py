@@ -48,6 +48,7 @@ class Session:
     read_only: bool = False
     operations: list[Operation] = field(default_factory=list)
     lists: list[ListOperation] = field(default_factory=list)
+    known: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # operationId → path values linked to it
     _full: dict[tuple[str, str], FullWalk] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -81,5 +82,13 @@ class Session:
         """After a write, lists must be read again."""
         self._full.clear()
 
-    def find(self, operation_id: str) -> Operation | None:
-        return next((op for op in self.operations if op.operation_id == operation_id), None)
+    def owning_list(self, operation: Operation) -> ListOperation | None:
+        """The list whose read operation addresses the record ``operation`` acts on."""
+        for listop in self.lists:
+            read = listop.read
+            if read is None or listop.id_field is None:
+                continue
+            on_record = operation.path == read.path or operation.path.startswith(read.path + "/")
+            if on_record and set(operation.path_params) <= set(read.path_params):
+                return listop
+        return None

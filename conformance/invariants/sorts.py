@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from ..scenarios import Context, Scenario
 from .contract import ListOperation, merged
@@ -69,8 +68,11 @@ def _honoured(session: Session, listop: ListOperation, sort: Sort, context: Cont
         context.expect(
             up == down,
             f"{sort.direction}={sort.ascending} is not {sort.direction}={sort.descending} reversed"
-            + (f": position {first} holds {up[first]} one way and {down[first]} the other" if first is not None else
-               f": {len(up)} items one way, {len(down)} the other"),
+            + (
+                f": position {first} holds {up[first]} one way and {down[first]} the other"
+                if first is not None
+                else f": {len(up)} items one way, {len(down)} the other"
+            ),
         )
         return
     assert sort.key is not None

@@ -22,18 +22,6 @@ __all__ = ["tenant_invariants"]
 READS = 10
 
 
-def _owning_list(session: Session, operation: Operation) -> ListOperation | None:
-    """The list whose read operation addresses the record ``operation`` writes to."""
-    for listop in session.lists:
-        read = listop.read
-        if read is not None and listop.id_field and (
-            operation.path == read.path or operation.path.startswith(read.path + "/")
-        ):
-            if set(operation.path_params) <= set(read.path_params):
-                return listop
-    return None
-
-
 def tenant_invariants(session: Session) -> list[Scenario]:
     other = other_tenant(session.target)
     if other is None:
@@ -48,7 +36,7 @@ def tenant_invariants(session: Session) -> list[Scenario]:
         if listop.id_field is not None
     ]
     for operation in session.operations:
-        listop = None if operation.safe or not operation.path_params else _owning_list(session, operation)
+        listop = None if operation.safe or not operation.path_params else session.owning_list(operation)
         if listop is not None:
             found.append(
                 Scenario(
