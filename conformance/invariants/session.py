@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from ..report import Exchange
 from ..scenarios import Context
 from ..targets import Credentials, Target
 from .contract import ListOperation, Operation, list_operations, operations
@@ -39,6 +40,7 @@ class FullWalk:
     paging: Paging | None
     large: Walk
     small: Walk
+    exchanges: list[Exchange] = field(default_factory=list)
 
 
 @dataclass
@@ -58,7 +60,11 @@ class Session:
     def full_walk(self, context: Context, listop: ListOperation, credentials: Credentials | None = None) -> FullWalk:
         """The whole list, read once in large pages and once in small ones (cached per credential)."""
         key = (listop.operation_id, repr(credentials))
-        if key not in self._full:
+        if key in self._full:
+            # A later invariant that fails on this walk shows its requests in the report.
+            context.exchanges.extend(self._full[key].exchanges)
+        else:
+            start = len(context.exchanges)
             paging = detect_paging(listop)
             if paging is None or paging.size is None:
                 large = walk(context, listop, paging, size=None, credentials=credentials)
@@ -70,6 +76,7 @@ class Session:
                     context, listop, paging, size=small_size(paging, len(large.items)), credentials=credentials
                 )
                 self._full[key] = FullWalk(paging, large, small)
+            self._full[key].exchanges = context.exchanges[start:]
         return self._full[key]
 
     def filtered(self, context: Context, listop: ListOperation, params: dict[str, Any]) -> list[Any]:

@@ -277,6 +277,10 @@ BROKEN: dict[str, Breakage] = {
     ),
 }
 
+from tests.broken.generic import GENERIC  # noqa: E402  (after Breakage, which it uses)
+
+BROKEN.update(GENERIC)
+
 MODULES = {"solvimon": solvimon, "chargeover": chargeover, "keyline": keyline}
 
 
