@@ -1,13 +1,17 @@
 """The request body an invariant sends: the contract's example, else a minimal valid instance.
 
 The minimal instance holds only required properties, each from its default, first enum value,
-example or a plain value of its type within the schema's bounds. (Schemathesis generates bodies
+example or a plain value of its type within the schema's bounds (a pattern's simplest match comes
+from Hypothesis). (Schemathesis generates bodies
 only inside its own test runner; a single deterministic body is what a read-back needs.)
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from hypothesis import find, settings
+from hypothesis import strategies as st
 
 from .contract import Operation, merged
 
@@ -33,10 +37,18 @@ def minimal(schema: Any) -> Any:
         return min(max(schema.get("minimum", 1), 1), schema.get("maximum", 1))
     if kind == "boolean":
         return True
+    if kind == "string" and "pattern" in schema:
+        return _matching(str(schema["pattern"]))
     if kind == "string":
         text = _DATES.get(str(schema.get("format")), "conformance")
         return text[: int(schema.get("maxLength", len(text)))].ljust(int(schema.get("minLength", 0)), "x")
     return None
+
+
+def _matching(pattern: str) -> str:
+    """The simplest string matching ``pattern`` (Hypothesis' shrinker finds it, deterministically)."""
+    strategy = st.from_regex(pattern, fullmatch=True)
+    return str(find(strategy, lambda _: True, settings=settings(database=None, max_examples=50)))
 
 
 def request_body(operation: Operation) -> Any:
