@@ -142,7 +142,7 @@ def test_read_only_skips_every_write_with_the_reason(live_server: LiveServer) ->
     ).with_contract()
     with httpx.Client(timeout=30) as client:
         results = list(run_invariants(target, client, read_only=True))
-    writes = [r for r in results if "write" in r.name or "read back" in r.name]
+    writes = [r for r in results if "write" in r.name or "back equal" in r.name]
     assert len(writes) == 6
     assert all(r.status is Status.SKIP and r.message == "read-only run: writes are not sent" for r in writes)
     assert all(r.status is Status.PASS for r in results if r not in writes), [r.message for r in results]
