@@ -205,7 +205,7 @@ def test_a_cursor_list_is_walked_to_its_end(skip: int | None, expected: Status) 
         "things", Path("things.yaml"), "http://things.test", Credentials(bearer="t"), contract=CURSOR_CONTRACT
     )
     with httpx.Client(transport=httpx.MockTransport(_cursor_api(skip))) as client:
-        paging = detect_paging(Session(target, client).lists[0])
+        paging = detect_paging(Session(target).lists[0])
         results = list(run_invariants(target, client))
     assert paging is not None
     assert paging.style == "cursor"

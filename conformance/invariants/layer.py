@@ -37,6 +37,6 @@ def generate(session: Session) -> list[Scenario]:
 
 
 def run_invariants(target: Target, client: httpx.Client, *, read_only: bool = False) -> Iterator[Result]:
-    session = Session(target, client, read_only)
+    session = Session(target, read_only)
     for invariant in generate(session):
         yield replace(run_scenario(invariant, target, client), layer="invariant")

@@ -7,8 +7,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from ..report import Exchange
 from ..scenarios import Context
 from ..targets import Credentials, Target
@@ -46,7 +44,6 @@ class FullWalk:
 @dataclass
 class Session:
     target: Target
-    client: httpx.Client
     read_only: bool = False
     operations: list[Operation] = field(default_factory=list)
     lists: list[ListOperation] = field(default_factory=list)
