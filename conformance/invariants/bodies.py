@@ -1,9 +1,9 @@
 """The request body an invariant sends: the contract's example, else a minimal valid instance.
 
 The minimal instance holds only required properties, each from its default, first enum value,
-example or a plain value of its type within the schema's bounds (a pattern's simplest match comes
-from Hypothesis). (Schemathesis generates bodies
-only inside its own test runner; a single deterministic body is what a read-back needs.)
+example or a plain value of its type within the schema's bounds; a pattern's simplest match comes
+from Hypothesis' shrinker. (Schemathesis generates bodies only inside its own test runner; a
+read-back needs one deterministic body.)
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from hypothesis import find, settings
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
 
 from .contract import Operation, merged
 
@@ -48,7 +49,10 @@ def minimal(schema: Any) -> Any:
 def _matching(pattern: str) -> str:
     """The simplest string matching ``pattern`` (Hypothesis' shrinker finds it, deterministically)."""
     strategy = st.from_regex(pattern, fullmatch=True)
-    return str(find(strategy, lambda _: True, settings=settings(database=None, max_examples=50)))
+    try:
+        return str(find(strategy, lambda _: True, settings=settings(database=None, max_examples=50)))
+    except NoSuchExample:
+        return ""
 
 
 def request_body(operation: Operation) -> Any:
