@@ -6,13 +6,14 @@ precondition the target cannot meet is reported skipped, with the reason.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import replace
 
 import httpx
 
 from ..report import Result
-from ..scenarios import Scenario
+from ..scenarios import Context, Scenario
 from ..scenarios.base import run_scenario
 from ..targets import Target
 from .filters import filter_invariants
@@ -38,5 +39,8 @@ def generate(session: Session) -> list[Scenario]:
 
 def run_invariants(target: Target, client: httpx.Client, *, read_only: bool = False) -> Iterator[Result]:
     session = Session(target, read_only)
+    prototype = Context(target, client)  # resolving the contract once, not once per invariant
     for invariant in generate(session):
-        yield replace(run_scenario(invariant, target, client), layer="invariant")
+        context = copy.copy(prototype)
+        context.exchanges = []
+        yield replace(run_scenario(invariant, target, client, context), layer="invariant")

@@ -186,8 +186,8 @@ class Context:
         return body
 
 
-def run_scenario(scenario: Scenario, target: Target, client: httpx.Client) -> Result:
-    context = Context(target, client)
+def run_scenario(scenario: Scenario, target: Target, client: httpx.Client, context: Context | None = None) -> Result:
+    context = context or Context(target, client)
     started = time.perf_counter()
     try:
         scenario.check(context)
