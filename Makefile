@@ -1,6 +1,6 @@
 # Two commands: `make mock` serves every contract; `make test` runs every check and test
 # (ruff, contract lint, mypy --strict, pytest).
-# Both create .venv and install the pinned dependencies on first use.
+# Both create .venv and install the exact tested versions (constraints.txt) on first use.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,17 +8,17 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: mock test lint contracts typecheck pytest clean
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(INSTALLED)
 
 mock: $(INSTALLED)
 	$(BIN)/mock-server $(ARGS)
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check mock_server conformance oas tests
-	$(BIN)/ruff format --check mock_server conformance oas tests
+	$(BIN)/ruff check mock_server conformance invoice_contracts tests bench scripts
+	$(BIN)/ruff format --check mock_server conformance invoice_contracts tests bench scripts
 
 contracts: $(INSTALLED)
 	$(BIN)/conformance lint openapi/*.yaml

@@ -32,7 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from mock_server.defaults import CONFORMANCE_FLAGS  # noqa: E402
+from invoice_contracts.credentials import mock_flags  # noqa: E402
 
 PRISM_VERSION = "5.16.0"
 PRISM_DIR = ROOT / "bench" / ".prism"
@@ -214,14 +214,14 @@ def conformance_command(api: str, base: str, *extra: str) -> list[str]:
         api,
         "--base-url",
         base,
-        *CONFORMANCE_FLAGS[api],
+        *mock_flags()[api],
         *extra,
     ]
 
 
 def conformance_seconds(base: str) -> dict[str, float]:
     timings = {}
-    for api in CONFORMANCE_FLAGS:
+    for api in mock_flags():
         with tempfile.TemporaryDirectory() as reports:
             started = time.perf_counter()
             command = conformance_command(api, base, "--profile", "ci", "--quiet", "--report-dir", reports)

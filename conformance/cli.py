@@ -1,4 +1,4 @@
-"""The ``conformance`` command line: ``run``, ``lint``, ``diff`` and ``provenance``.
+"""The ``conformance`` command line: ``run``, ``lint``, ``diff``, ``provenance`` and ``apis``.
 
 Exit codes: 0 the target conforms (no finding over the threshold), 1 violations or findings,
 2 usage error, unreachable target or unusable contract. Each ends with one line that says which.
@@ -7,12 +7,16 @@ Exit codes: 0 the target conforms (no finding over the threshold), 1 violations 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
-from oas import DocumentError, load_document
+from invoice_contracts.credentials import conformance_flags
+from invoice_contracts.modules import ModuleLoadError
+from invoice_contracts.oas import DocumentError, load_document
+from invoice_contracts.registry import Registry, RegistryError
 
 from .diff import DiffError, diff_documents, load_revision
 from .findings import FORMATS, exceeds, render
@@ -20,7 +24,7 @@ from .lint import lint_path
 from .profiles import PROFILES
 from .provenance import markdown_table, provenance_entries
 from .runner import LAYERS, check_reachable, run
-from .targets import API_NAMES, CONTRACTS_DIR, Credentials, Target, TargetError, load_target_file, parse_basic
+from .targets import Credentials, Target, TargetError, load_target_file, parse_basic
 
 __all__ = ["main"]
 
@@ -39,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run_parser = commands.add_parser("run", help="run the scenario and schema layers against a base URL")
     which = run_parser.add_argument_group("what to check")
-    which.add_argument("--api", choices=API_NAMES, help="the API (its contract is openapi/API.yaml)")
+    which.add_argument("--api", help="the API's name (see `conformance apis`)")
     which.add_argument("--contract", type=Path, help="a contract file instead of --api's")
     which.add_argument("--base-url", help="where the API's real paths live, e.g. http://127.0.0.1:4010")
     which.add_argument("--targets", type=Path, help="a targets file (YAML); see docs/conformance.md")
@@ -48,10 +52,21 @@ def _parser() -> argparse.ArgumentParser:
     creds.add_argument("--api-key", help="API key (sent in the contract's apiKey header)")
     creds.add_argument("--bearer", help="bearer token")
     creds.add_argument("--basic", metavar="USER:PASS", help="HTTP Basic credentials")
-    creds.add_argument("--platform-id", help="Solvimon x-platform-id to send")
+    creds.add_argument(
+        "--tenant", "--platform-id", dest="tenant", help="tenant to send in the contract's x-tenant header"
+    )
     creds.add_argument("--restricted-api-key", help="a key lacking the action permissions (403 checks)")
     creds.add_argument("--restricted-bearer", help="a bearer token lacking the action permissions")
-    creds.add_argument("--other-platform-api-key", help="a key of another platform (tenant isolation checks)")
+    creds.add_argument("--restricted-basic", metavar="USER:PASS", help="Basic credentials lacking them")
+    creds.add_argument(
+        "--other-tenant-api-key",
+        "--other-platform-api-key",
+        dest="other_tenant_api_key",
+        help="a key of another tenant (tenant isolation checks)",
+    )
+    creds.add_argument("--other-tenant-bearer", help="a bearer token of another tenant")
+    creds.add_argument("--other-tenant-basic", metavar="USER:PASS", help="Basic credentials of another tenant")
+    _api_dir_option(run_parser)
     how = run_parser.add_argument_group("how")
     how.add_argument("--profile", choices=sorted(PROFILES), default="ci")
     how.add_argument("--seed", type=int, default=1)
@@ -79,7 +94,30 @@ def _parser() -> argparse.ArgumentParser:
 
     provenance = commands.add_parser("provenance", help="list what contracts mark as inferred or assumed")
     provenance.add_argument("paths", nargs="+", type=Path)
+
+    apis = commands.add_parser("apis", help="list the APIs this installation knows (the registry)")
+    _api_dir_option(apis)
+    apis.add_argument("--format", choices=["text", "json"], default="text")
     return parser
+
+
+def _api_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--api-dir",
+        dest="api_dirs",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="also load the APIs of DIR (DIR/openapi/NAME.yaml, DIR/scenarios/NAME.py); repeatable",
+    )
+
+
+def _registry(args: argparse.Namespace) -> Registry:
+    try:
+        return Registry.discover(api_dirs=args.api_dirs)
+    except RegistryError as exc:
+        raise TargetError(str(exc)) from exc
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -107,13 +145,26 @@ def _target(args: argparse.Namespace) -> Target:
             value = settings.get(name)
         return None if value is None else str(value)
 
+    def credentials(prefix: str) -> Credentials:
+        return Credentials(
+            api_key=pick(f"{prefix}api_key"), bearer=pick(f"{prefix}bearer"), basic=parse_basic(pick(f"{prefix}basic"))
+        )
+
     api = pick("api")
     contract_setting = pick("contract")
-    contract = Path(contract_setting) if contract_setting else None
-    if contract is None:
-        if api is None:
-            raise TargetError("give --api or --contract")
-        contract = CONTRACTS_DIR / f"{api}.yaml"
+    registry = _registry(args)
+    source = None
+    if api is not None and (contract_setting is None or api in registry):
+        try:
+            source = registry.get(api)
+        except RegistryError as exc:
+            raise TargetError(str(exc)) from exc
+    if contract_setting:
+        contract = Path(contract_setting)
+    elif source is not None:
+        contract = source.contract
+    else:
+        raise TargetError("give --api or --contract")
     base_url = pick("base_url")
     if not base_url:
         raise TargetError("give --base-url (or base_url in the targets file)")
@@ -121,10 +172,11 @@ def _target(args: argparse.Namespace) -> Target:
         api=api or contract.stem,
         contract_path=contract,
         base_url=base_url,
-        credentials=Credentials(api_key=pick("api_key"), bearer=pick("bearer"), basic=parse_basic(pick("basic"))),
-        platform_id=pick("platform_id"),
-        restricted=Credentials(api_key=pick("restricted_api_key"), bearer=pick("restricted_bearer")),
-        other_platform=Credentials(api_key=pick("other_platform_api_key")),
+        credentials=credentials(""),
+        tenant=pick("tenant"),
+        restricted=credentials("restricted_"),
+        other_tenant=credentials("other_tenant_"),
+        source=source,
     ).with_contract()
 
 
@@ -182,11 +234,32 @@ def _provenance(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _apis(args: argparse.Namespace) -> int:
+    """One line per API; with ``--format json``, also the mock's default credentials as flags."""
+    registry = _registry(args)
+    if args.format == "json":
+        entries = [
+            {
+                "api": source.name,
+                "contract": str(source.contract),
+                "fixtures": str(source.fixtures) if source.fixtures else None,
+                "api_dir": str(source.api_dir) if source.api_dir else None,
+                "mock_credentials": conformance_flags(source),
+            }
+            for source in registry
+        ]
+        print(json.dumps(entries, indent=2))
+    else:
+        for source in registry:
+            print(f"{source.name}\t{source.contract}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": _run, "lint": _lint, "diff": _diff, "provenance": _provenance}
+    commands = {"run": _run, "lint": _lint, "diff": _diff, "provenance": _provenance, "apis": _apis}
     try:
         return commands[args.command](args)
-    except (TargetError, DocumentError) as exc:
+    except (TargetError, DocumentError, ModuleLoadError) as exc:
         print(f"conformance: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -24,7 +24,14 @@ from jsonschema import Draft4Validator, FormatChecker
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from oas import DocumentError, escape_pointer, iter_operations, load_document, resolve_refs, to_json_schema
+from invoice_contracts.oas import (
+    DocumentError,
+    escape_pointer,
+    iter_operations,
+    load_document,
+    resolve_refs,
+    to_json_schema,
+)
 
 from .findings import Finding
 from .provenance import PROVENANCE_LEVELS, provenance_entries

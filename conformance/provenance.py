@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from oas import escape_pointer
+from invoice_contracts.oas import escape_pointer
 
 __all__ = ["PROVENANCE_LEVELS", "ProvenanceEntry", "markdown_table", "provenance_entries"]
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from oas import server_base_path
+from invoice_contracts.oas import server_base_path
 
 from . import toml
 from .profiles import Profile
@@ -70,8 +70,8 @@ def schemathesis_config(
         config["max-time"] = profile.repeat_for_seconds
     if profile.stateful_max_steps:
         config["phases"]["stateful"]["max-steps"] = profile.stateful_max_steps
-    if target.platform_id:
-        config["headers"] = {"x-platform-id": target.platform_id}
+    if target.tenant_headers:
+        config["headers"] = target.tenant_headers
     if tuning.fixed_parameters:
         config["parameters"] = dict(tuning.fixed_parameters)
     operations = []

@@ -8,8 +8,10 @@ environment variable ``NAME`` so secrets never live in the file:
         api: solvimon
         base_url: https://billing.staging.example.com
         api_key: ${SOLVIMON_STAGING_KEY}
-        platform_id: plat_staging
+        tenant: plat_staging
         restricted_api_key: ${SOLVIMON_STAGING_VIEW_KEY}
+
+The tenant travels in the header the contract marks with ``x-tenant: true`` (if any).
 """
 
 from __future__ import annotations
@@ -23,12 +25,11 @@ from typing import Any
 
 import yaml
 
-from oas import DocumentError, load_document
+from invoice_contracts.oas import DocumentError, load_document, secret_headers, tenant_header
+from invoice_contracts.registry import ApiSource
 
-__all__ = ["API_NAMES", "CONTRACTS_DIR", "Credentials", "Target", "TargetError", "load_target_file"]
+__all__ = ["Credentials", "Target", "TargetError", "load_target_file"]
 
-CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "openapi"
-API_NAMES = ("solvimon", "chargeover", "keyline")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -79,23 +80,32 @@ class Target:
     contract_path: Path
     base_url: str
     credentials: Credentials
-    platform_id: str | None = None
+    tenant: str | None = None
     restricted: Credentials = field(default_factory=Credentials)
-    other_platform: Credentials = field(default_factory=Credentials)
+    other_tenant: Credentials = field(default_factory=Credentials)
+    source: ApiSource | None = None
     contract: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def security_schemes(self) -> dict[str, Any]:
         return dict(self.contract.get("components", {}).get("securitySchemes", {}))
 
+    @property
+    def tenant_headers(self) -> dict[str, str]:
+        """The chosen tenant in the contract's tenant header (empty without either)."""
+        header = tenant_header(self.contract)
+        return {header: self.tenant} if header and self.tenant else {}
+
+    @property
+    def secret_headers(self) -> frozenset[str]:
+        """Headers whose values reports must never show (from the contract's security schemes)."""
+        return secret_headers(self.contract)
+
     def auth_headers(self, credentials: Credentials | None = None) -> dict[str, str]:
-        """Headers for the default credentials (with the platform, if any) or for ``credentials``."""
+        """Headers for the default credentials (with the tenant, if any) or for ``credentials``."""
         if credentials is not None:
             return credentials.headers(self.security_schemes)
-        headers = self.credentials.headers(self.security_schemes)
-        if self.platform_id:
-            headers["x-platform-id"] = self.platform_id
-        return headers
+        return {**self.credentials.headers(self.security_schemes), **self.tenant_headers}
 
     def with_contract(self) -> Target:
         try:

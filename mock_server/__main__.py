@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from .app import SetupError, create_app
+from .app import create_app
 from .contracts import ContractError
 from .controls import FAULTS, ControlsError, parse_latency
+from .discovery import SetupError
 from .settings import MockSettings
 
 __all__ = ["main"]
@@ -27,8 +28,17 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default=defaults.host, help="address to bind (default %(default)s)")
     parser.add_argument("--port", type=int, default=defaults.port, help="port (default %(default)s)")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="seed for the fake data (default %(default)s)")
-    parser.add_argument("--contracts", type=Path, default=defaults.contracts_dir, help="directory of OpenAPI contracts")
-    parser.add_argument("--fixtures", type=Path, default=defaults.fixtures_dir, help="directory of fixture files")
+    parser.add_argument("--contracts", type=Path, help="serve the contracts of this folder instead of the shipped ones")
+    parser.add_argument("--fixtures", type=Path, help="take fixture files (NAME.yaml) from this folder")
+    parser.add_argument(
+        "--api-dir",
+        dest="api_dirs",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="also serve the APIs of DIR (DIR/openapi/NAME.yaml, DIR/fixtures/, DIR/rules/NAME.py); repeatable",
+    )
     parser.add_argument(
         "--validate-responses", action="store_true", help="check every response against the contract (slower)"
     )
@@ -67,6 +77,7 @@ def _settings(args: argparse.Namespace) -> MockSettings:
         seed=args.seed,
         contracts_dir=args.contracts,
         fixtures_dir=args.fixtures,
+        api_dirs=tuple(args.api_dirs),
         validate_responses=args.validate_responses,
         admin_token=args.admin_token,
         latency_ms=parse_latency(args.latency) if args.latency else None,

@@ -1,45 +1,85 @@
 """Authorisation after authentication: the operation's ``x-permission`` and the caller's tenant.
 
-Connexion's security handlers establish *who* calls (``auth.py``); this middleware, placed
-between security and request validation, decides whether they may call this operation, on
-which tenant (``x-platform-id`` for Solvimon), so a forbidden call is 403 before its body is
-even looked at.
+Connexion's security handlers establish *who* calls (``auth.py`` records the principal in the
+scope under its own key); this middleware, placed between security and request validation,
+decides whether they may call this operation, on which tenant (the rules module's tenant
+header), so a forbidden call is 403 before its body is even looked at. It finds the operation
+from the contract itself and leaves its verdict in the scope under :data:`CALLER_SCOPE_KEY`,
+so nothing here or downstream reads Connexion's private scope keys.
+
+It fails closed: a request for an operation the contract secures that arrives without a
+principal (because a Connexion upgrade stopped handing the request to our checks, say) gets
+no verdict, and the endpoint (:func:`caller_of`) answers 500 instead of running unchecked.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .contracts import Contract
+from .auth import PRINCIPAL_SCOPE_KEY, Principal
+from .contracts import Contract, Operation
 from .errors import ErrorKind, MockError
-from .rules import ApiRules
 
-__all__ = ["AccessMiddleware"]
+__all__ = ["CALLER_SCOPE_KEY", "AccessMiddleware", "Caller", "caller_of"]
+
+CALLER_SCOPE_KEY = "mock_server.caller"
+ANONYMOUS = Principal("anonymous", frozenset())
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls and on which tenant, once the access check has passed."""
+
+    principal: Principal
+    tenant: str
+
+
+def caller_of(scope: Scope) -> Caller:
+    """The access check's verdict for this request; refuses (500) when there is none."""
+    caller = scope.get(CALLER_SCOPE_KEY)
+    if not isinstance(caller, Caller):
+        raise MockError(500, "The access check did not run for this request", kind=ErrorKind.INTERNAL)
+    return caller
 
 
 class AccessMiddleware:
     """After authentication, before validation: the operation's permission and the tenant."""
 
-    def __init__(self, app: ASGIApp, *, contract: Contract, rules: ApiRules) -> None:
+    def __init__(self, app: ASGIApp, *, contract: Contract) -> None:
         self._app = app
         self._contract = contract
-        self._rules = rules
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            extensions = scope.setdefault("extensions", {})
-            operation_id = extensions.get("connexion_routing", {}).get("operation_id")
-            operation = self._contract.operations.get(operation_id) if operation_id else None
-            context = extensions.setdefault("connexion_context", {})
-            principal = context.get("token_info", {}).get("principal")
-            if operation is not None and principal is not None:
-                if operation.permission and not principal.may(operation.permission):
-                    raise MockError(403, f"Missing permission {operation.permission}", kind=ErrorKind.FORBIDDEN)
-                context["tenant"] = self._tenant(scope, principal.tenants)
+            scope.pop(CALLER_SCOPE_KEY, None)
+            operation = self._contract.match(scope["method"], scope["path"])
+            caller = self._caller(scope, operation) if operation is not None else None
+            if caller is not None:
+                scope[CALLER_SCOPE_KEY] = caller
         await self._app(scope, receive, send)
 
+    def _secured(self, operation: Operation) -> bool:
+        node = self._contract.spec["paths"][operation.path][operation.method]
+        requirements = node.get("security", self._contract.spec.get("security", []))
+        return bool(requirements) and all(requirements)
+
+    def _caller(self, scope: Scope, operation: Operation) -> Caller | None:
+        principal = scope.get(PRINCIPAL_SCOPE_KEY)
+        if not isinstance(principal, Principal):
+            if self._secured(operation):
+                # No verdict: Connexion did not route the request to this operation (a path our
+                # pattern matches but its converters do not: it answers 404), or it stopped
+                # calling our security handlers. The endpoint refuses to run without a verdict.
+                return None
+            principal = ANONYMOUS
+        if operation.permission and not principal.may(operation.permission):
+            raise MockError(403, f"Missing permission {operation.permission}", kind=ErrorKind.FORBIDDEN)
+        return Caller(principal, self._tenant(scope, principal.tenants))
+
     def _tenant(self, scope: Scope, allowed: tuple[str, ...]) -> str:
-        header = self._rules.tenant_header
+        header = self._contract.tenant_header
         if header is None:
             return "default"
         wanted = header.lower().encode("latin-1")

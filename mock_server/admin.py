@@ -12,28 +12,25 @@ import json
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import connexion
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
-from oas import load_document
+from invoice_contracts.oas import load_document
 
 from .auth import ALL_PERMISSIONS, Credential, CredentialRegistry, Principal, security_map
 from .controls import ControlsError
 from .persistence import PersistenceError
+from .state import MINTED, MockState
 from .store import Commit
 
-if TYPE_CHECKING:
-    from .app import MockApp
-
-__all__ = ["ADMIN_PREFIX", "build_admin_app", "minted_credentials"]
+__all__ = ["ADMIN_PREFIX", "build_admin_app"]
 
 ADMIN_PREFIX = "/__mock"
 ADMIN_SPEC = Path(__file__).with_name("admin.yaml")
-MINTED = ("__mock", "credentials", "minted")  # api, tenant, collection in the store
 
 
 class AdminError(Exception):
@@ -59,11 +56,6 @@ def _json(body: Any, status: int = 200) -> ConnexionResponse:
     return ConnexionResponse(status_code=status, body=json.dumps(body).encode(), mimetype="application/json")
 
 
-def minted_credentials(mock: MockApp) -> list[Credential]:
-    with mock.store.transaction(*MINTED[:2]) as tx:
-        return [Credential.from_fixture(record["api"], record) for record in tx.values(MINTED[2])]
-
-
 def _secret_for(scheme: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """A fresh secret for a security scheme and the request headers that present it."""
     kind, http = scheme.get("type"), str(scheme.get("scheme", "")).lower()
@@ -78,10 +70,10 @@ def _secret_for(scheme: dict[str, Any]) -> tuple[str, dict[str, str]]:
     return token, {"Authorization": f"Bearer {token}"}
 
 
-def _handlers(mock: MockApp) -> dict[str, Callable[..., Awaitable[Any]]]:
+def _handlers(mock: MockState) -> dict[str, Callable[..., Awaitable[Any]]]:
     async def reset_state(api: str | None = None) -> ConnexionResponse:
-        if api is not None and api not in mock.apis:
-            return _problem(404, f"no API {api!r}; served: {', '.join(mock.apis)}")
+        if api is not None and api not in mock.sources:
+            return _problem(404, f"no API {api!r}; served: {', '.join(mock.sources)}")
         mock.reset(api)
         return ConnexionResponse(status_code=204)
 
@@ -93,7 +85,7 @@ def _handlers(mock: MockApp) -> dict[str, Callable[..., Awaitable[Any]]]:
             commits = [Commit.from_json(entry) for entry in body["commits"]]
         except (KeyError, TypeError, ValueError) as exc:
             return _problem(400, f"not a state export: {exc!r}")
-        unknown = sorted({c.api for c in commits} - set(mock.apis) - {MINTED[0]})
+        unknown = sorted({c.api for c in commits} - set(mock.sources) - {MINTED[0]})
         if unknown:
             return _problem(400, f"the export holds unknown APIs: {', '.join(unknown)}")
         mock.import_state(commits)
@@ -116,15 +108,15 @@ def _handlers(mock: MockApp) -> dict[str, Callable[..., Awaitable[Any]]]:
 
     async def mint_credential(body: dict[str, Any]) -> ConnexionResponse:
         api = body["api"]
-        if api not in mock.apis:
-            raise AdminError(400, f"no API {api!r}; served: {', '.join(mock.apis)}")
-        mounted = mock.apis[api]
+        if api not in mock.sources:
+            raise AdminError(400, f"no API {api!r}; served: {', '.join(mock.sources)}")
+        source = mock.sources[api]
         tenants = list(body.get("platform_ids") or [])
-        if mounted.rules.tenant_header and not tenants:
+        if source.contract.tenant_header and not tenants:
             raise AdminError(400, f"{api} credentials need platform_ids (the tenants they may use)")
         permissions = list(body.get("permissions") or [ALL_PERMISSIONS])
         name = str(body.get("name") or f"minted-{secrets.token_hex(3)}")
-        schemes = mounted.contract.spec.get("components", {}).get("securitySchemes", {})
+        schemes = source.contract.spec.get("components", {}).get("securitySchemes", {})
         minted: list[dict[str, Any]] = []
         headers: dict[str, str] = {}
         with mock.store.transaction(*MINTED[:2]) as tx:
@@ -183,7 +175,7 @@ def _handlers(mock: MockApp) -> dict[str, Callable[..., Awaitable[Any]]]:
     }
 
 
-def build_admin_app(mock: MockApp) -> connexion.AsyncApp:
+def build_admin_app(mock: MockState) -> connexion.AsyncApp:
     spec = load_document(ADMIN_SPEC)
     token = mock.settings.admin_token
     registry = CredentialRegistry()

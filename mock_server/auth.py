@@ -4,6 +4,11 @@ Connexion finds a scheme's check function by a dotted name in the contract
 (``x-apikeyInfoFunc`` ...); the contracts are vendor documents and must not name our code, so
 :func:`security_map` hands Connexion handler classes whose check function is bound to this
 process's :class:`CredentialRegistry` instead. Secrets are compared in constant time.
+
+The principal a check finds is also written into the request's ASGI scope under
+:data:`PRINCIPAL_SCOPE_KEY`, our own key, so that what runs after authentication
+(``access.py``) never reads Connexion's private context (``connexion_context`` /
+``token_info``), whose names a Connexion upgrade may change.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ from connexion.security import (
     BearerSecurityHandler,
 )
 
-__all__ = ["ALL_PERMISSIONS", "Credential", "CredentialRegistry", "Principal", "security_map"]
+__all__ = ["ALL_PERMISSIONS", "PRINCIPAL_SCOPE_KEY", "Credential", "CredentialRegistry", "Principal", "security_map"]
 
 ALL_PERMISSIONS = "*"
+PRINCIPAL_SCOPE_KEY = "mock_server.principal"
 
 
 @dataclass(frozen=True)
@@ -96,10 +102,19 @@ class CredentialRegistry:
         return found
 
 
-def _token_info(principal: Principal | None) -> dict[str, Any] | None:
+def _token_info(principal: Principal | None, request: Any) -> dict[str, Any] | None:
+    """Connexion's answer for a check, with the principal recorded in the request's scope.
+
+    Connexion passes the request to a check function that takes a ``request`` argument; if a
+    Connexion version stopped doing so, no principal is recorded and the access check refuses
+    the request (it fails closed).
+    """
     if principal is None:
         return None
-    return {"sub": principal.name, "principal": principal}
+    scope = getattr(request, "scope", None)
+    if isinstance(scope, dict):
+        scope[PRINCIPAL_SCOPE_KEY] = principal
+    return {"sub": principal.name}
 
 
 def _handler_class(base: type, check: Callable[..., dict[str, Any] | None]) -> type:
@@ -126,22 +141,22 @@ def security_map(api: str, registry: CredentialRegistry, schemes: Mapping[str, A
     if "apiKey" in by_type:
         scheme_name = by_type["apiKey"]
 
-        def check_api_key(api_key: str, required_scopes: object = None) -> dict[str, Any] | None:
-            return _token_info(registry.authenticate(api, scheme_name, api_key))
+        def check_api_key(api_key: str, required_scopes: object = None, request: Any = None) -> dict[str, Any] | None:
+            return _token_info(registry.authenticate(api, scheme_name, api_key), request)
 
         handlers["apiKey"] = _handler_class(ApiKeySecurityHandler, check_api_key)
     if "bearer" in by_type:
         bearer_scheme = by_type["bearer"]
 
-        def check_bearer(token: str) -> dict[str, Any] | None:
-            return _token_info(registry.authenticate(api, bearer_scheme, token))
+        def check_bearer(token: str, request: Any = None) -> dict[str, Any] | None:
+            return _token_info(registry.authenticate(api, bearer_scheme, token), request)
 
         handlers["bearer"] = _handler_class(BearerSecurityHandler, check_bearer)
     if "basic" in by_type:
         basic_scheme = by_type["basic"]
 
-        def check_basic(username: str, password: str) -> dict[str, Any] | None:
-            return _token_info(registry.authenticate(api, basic_scheme, f"{username}:{password}"))
+        def check_basic(username: str, password: str, request: Any = None) -> dict[str, Any] | None:
+            return _token_info(registry.authenticate(api, basic_scheme, f"{username}:{password}"), request)
 
         handlers["basic"] = _handler_class(BasicSecurityHandler, check_basic)
     return handlers

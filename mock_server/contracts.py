@@ -13,7 +13,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from oas import HTTP_METHODS, DocumentError, iter_operations, load_document, resolve_refs, server_base_path
+from invoice_contracts.oas import (
+    HTTP_METHODS,
+    DocumentError,
+    iter_operations,
+    load_document,
+    resolve_refs,
+    server_base_path,
+    tenant_header,
+)
 
 __all__ = ["Contract", "ContractError", "Operation", "load_contract"]
 
@@ -48,6 +56,11 @@ class Contract:
     @property
     def title(self) -> str:
         return str(self.spec["info"]["title"])
+
+    @cached_property
+    def tenant_header(self) -> str | None:
+        """The header that selects the tenant (the parameter marked ``x-tenant: true``), if any."""
+        return tenant_header(self.spec)
 
     def allowed_methods(self, url_path: str) -> list[str]:
         """The methods the contract documents for a request path (for ``Allow`` on a 405)."""

@@ -24,13 +24,14 @@ import httpx
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from oas import resolve_refs
+from invoice_contracts.oas import resolve_refs
+from invoice_contracts.registry import RegistryError
 
-from .app import discover_rules
-from .contracts import Contract, ContractError, load_contract
+from .contracts import Contract
+from .discovery import SetupError, load_source, registry
 from .errors import render_status
 from .rules import ApiRules
-from .settings import PROJECT_ROOT
+from .settings import MockSettings
 from .validation import compiled
 
 __all__ = ["ValidationProxy", "Violation", "main"]
@@ -200,26 +201,25 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="mock-server proxy", description="Validate traffic to a real server against a contract."
     )
-    parser.add_argument("--api", required=True, help="contract name (openapi/NAME.yaml)")
+    parser.add_argument("--api", required=True, help="the API's name (see `conformance apis`)")
     parser.add_argument(
         "--upstream", required=True, help="the real server's base URL, e.g. https://staging.example.com"
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=4011)
-    parser.add_argument("--contracts", type=Path, default=PROJECT_ROOT / "openapi")
+    parser.add_argument("--contracts", type=Path, help="take the contract from this folder instead of the shipped ones")
+    parser.add_argument("--api-dir", dest="api_dirs", action="append", type=Path, default=[], metavar="DIR")
     parser.add_argument("--strict", action="store_true", help="answer violations with the API's documented errors")
     parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(name)s: %(message)s")
     try:
-        contract = load_contract(args.contracts / f"{args.api}.yaml")
-    except ContractError as exc:
+        found = registry(MockSettings(contracts_dir=args.contracts, api_dirs=tuple(args.api_dirs))).get(args.api)
+        source = load_source(found)
+    except (SetupError, RegistryError) as exc:
         print(f"mock-server proxy: {exc}", file=sys.stderr)
         return 2
-    rules = discover_rules().get(args.api)
-    if rules is None:
-        print(f"mock-server proxy: no rules module for {args.api!r} (it gives the error shape)", file=sys.stderr)
-        return 2
+    contract, rules = source.contract, source.rules
     import uvicorn
 
     print(

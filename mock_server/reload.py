@@ -9,14 +9,14 @@ fixtures again, as a restart would; with it, the saved state carries over.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
-from .app import MockApp, SetupError, create_app
+from .app import MockApp, create_app
 from .contracts import ContractError
+from .discovery import SetupError, watched_files
 from .settings import MockSettings
 
 __all__ = ["ReloadingApp"]
@@ -29,36 +29,25 @@ class ReloadingApp:
         self.settings = settings
         self.interval = interval
         self.current: MockApp = create_app(settings)
-        self._fingerprint = self._files()
+        self._fingerprint = watched_files(settings)
         self._watcher: asyncio.Task[None] | None = None
 
     def index(self) -> list[dict[str, str]]:
         return self.current.index()
 
-    def _files(self) -> tuple[tuple[str, int, int], ...]:
-        paths = [*self.settings.contracts_dir.glob("*.yaml"), *self.settings.fixtures_dir.glob("*.yaml")]
-        stamps = []
-        for path in sorted(paths):
-            with contextlib.suppress(OSError):
-                stat = path.stat()
-                stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-        return tuple(stamps)
-
     async def reload_if_changed(self) -> bool:
-        fingerprint = self._files()
+        fingerprint = watched_files(self.settings)
         if fingerprint == self._fingerprint:
             return False
         self._fingerprint = fingerprint
-        if self.current.state_file is not None:
-            self.current.store.on_commit = None  # the new mock takes the state file over
+        self.current.state.detach_state_file()  # the new mock takes the state file over
         try:
             candidate = create_app(self.settings)
             await candidate.startup()
         except (SetupError, ContractError, OSError) as exc:
             logger.error("mock-server: reload failed, still serving the last good version: %s", exc)
             print(f"mock-server: reload failed, still serving the last good version: {exc}", flush=True)
-            if self.current.state_file is not None:
-                self.current.store.on_commit = self.current.state_file.append
+            self.current.state.attach_state_file()
             return False
         previous, self.current = self.current, candidate
         await previous.shutdown()

@@ -83,4 +83,3 @@ class ApiRules:
     render_error: ErrorRenderer
     handlers: Handlers
     seed: Seeder
-    tenant_header: str | None = None

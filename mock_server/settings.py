@@ -1,13 +1,15 @@
-"""Settings of one mock server process."""
+"""Settings of one mock server process.
+
+``contracts_dir`` / ``fixtures_dir`` replace the shipped contracts and fixtures when given;
+``api_dirs`` add APIs (see ``invoice_contracts.registry``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "MockSettings"]
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["MockSettings"]
 
 
 @dataclass(frozen=True)
@@ -15,8 +17,9 @@ class MockSettings:
     host: str = "127.0.0.1"
     port: int = 4010
     seed: int = 1
-    contracts_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "openapi")
-    fixtures_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "fixtures")
+    contracts_dir: Path | None = None
+    fixtures_dir: Path | None = None
+    api_dirs: tuple[Path, ...] = ()
     validate_responses: bool = False
     idempotency_cache_size: int = 10_000
     max_records: int = 1_000_000

@@ -26,7 +26,7 @@ from connexion.validators.json import JSONResponseBodyValidator
 from jsonschema import Draft4Validator
 from starlette.types import Scope
 
-from oas import to_json_schema
+from invoice_contracts.oas import to_json_schema
 
 from .errors import ErrorKind, MockError
 

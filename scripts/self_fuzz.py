@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from bench.run import conformance_command, free_port, rss_mb  # noqa: E402
-from mock_server.defaults import CONFORMANCE_FLAGS  # noqa: E402
+from invoice_contracts.credentials import mock_flags  # noqa: E402
 
 
 def main() -> int:
@@ -48,7 +48,7 @@ def main() -> int:
                 time.sleep(0.1)
         rss_before = rss_mb(mock.pid)
         rows, failed = [], False
-        for api in CONFORMANCE_FLAGS:
+        for api in mock_flags():
             with tempfile.TemporaryDirectory() as reports:
                 started = time.perf_counter()
                 extra = ("--profile", "thorough", "--only", "schema", "--time-budget", str(args.seconds_per_api))

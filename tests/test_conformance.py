@@ -10,14 +10,21 @@ import pytest
 
 from conformance import toml
 from conformance.profiles import PROFILES
-from conformance.scenarios import PACKS
+from conformance.scenarios import ScenarioPack, find_pack
 from conformance.schema_layer import schemathesis_config
 from conformance.targets import Credentials, Target, TargetError, load_target_file
-from mock_server.defaults import CONFORMANCE_FLAGS
+from invoice_contracts.credentials import mock_flags
+from invoice_contracts.registry import Registry
 from tests.broken import BROKEN
 from tests.conftest import ROOT, free_port, run_conformance, start_server, stop_server
 
-CREDENTIALS = CONFORMANCE_FLAGS
+CREDENTIALS = mock_flags()
+
+
+def pack(api: str) -> ScenarioPack:
+    found = find_pack(Registry.discover().get(api))
+    assert found is not None
+    return found
 
 
 def test_toml_writer_round_trips() -> None:
@@ -50,12 +57,12 @@ def test_config_pins_business_refusals_and_discovered_ids(tmp_path: Path) -> Non
         ROOT / "openapi/solvimon.yaml",
         "http://127.0.0.1:1",
         Credentials(api_key="k"),
-        platform_id="plat_alpha",
+        tenant="plat_alpha",
     ).with_contract()
     config = schemathesis_config(
         target,
         PROFILES["ci"],
-        PACKS["solvimon"].tuning,
+        pack("solvimon").tuning,
         {
             "getInvoicesByResourceId": {"path.resourceId": "inv_1"},
             "postInvoicesByResourceIdRefund": {"path.resourceId": ["a", "b"]},
@@ -94,7 +101,7 @@ def test_targets_file_takes_secrets_from_the_environment(tmp_path: Path, monkeyp
     [
         (["run", "--api", "solvimon", "--api-key", "k"], "--base-url"),
         (["run", "--api", "solvimon", "--base-url", "http://127.0.0.1:9"], "credentials"),
-        (["run", "--api", "nope", "--base-url", "http://x"], "invalid choice"),
+        (["run", "--api", "nope", "--base-url", "http://x"], "no API named 'nope'"),
         (["run", "--contract", "missing.yaml", "--base-url", "http://x", "--api-key", "k"], "missing.yaml"),
         (["run", "--targets", "missing.yaml", "--target", "x"], "missing.yaml"),
         (["run", "--api", "keyline", "--base-url", "http://127.0.0.1:{port}", "--bearer", "t"], "cannot reach"),
@@ -108,7 +115,7 @@ def test_usage_problems_exit_2_with_one_line(args: list[str], expected: str) -> 
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("api", ["solvimon", "chargeover", "keyline"])
+@pytest.mark.parametrize("api", Registry.discover().names)
 def test_the_mock_conforms_in_the_ci_profile(api: str, tmp_path: Path) -> None:
     server = start_server()
     try:
@@ -131,7 +138,7 @@ def test_the_mock_conforms_in_the_ci_profile(api: str, tmp_path: Path) -> None:
     print(result.stdout.strip().splitlines()[-1])
     suite = ET.parse(tmp_path / "conformance-junit.xml").getroot().find("testsuite")
     assert suite is not None
-    assert int(suite.get("tests", "0")) >= len(PACKS[api].scenarios) + 3
+    assert int(suite.get("tests", "0")) >= len(pack(api).scenarios) + 3
     assert suite.get("failures") == "0"
     assert suite.get("skipped") == "0", "with every credential given, no scenario may skip"
     markdown = (tmp_path / "conformance-report.md").read_text()

@@ -10,7 +10,7 @@ import pytest
 
 from conformance.lint import examples_with_schemas, lint_path
 from conformance.provenance import PROVENANCE_LEVELS, provenance_entries
-from oas import iter_operations, load_document, resolve_refs
+from invoice_contracts.oas import iter_operations, load_document, resolve_refs
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = sorted((ROOT / "openapi").glob("*.yaml"))

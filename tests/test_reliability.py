@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from oas import load_document
+from invoice_contracts.oas import load_document
+from invoice_contracts.registry import Registry
 from tests.conftest import (
     CHARGEOVER_AUTH,
     KEYLINE_AUTH,
@@ -242,9 +243,9 @@ def test_header_injection_cannot_reach_the_response(live_server: LiveServer) -> 
 # --- authentication and authorisation, generated from the contracts ------------------------------
 
 OPERATIONS = [
-    (name, method, path, operation)
-    for name in ("solvimon", "chargeover", "keyline")
-    for path, item in load_document(ROOT / "openapi" / f"{name}.yaml")["paths"].items()
+    (source.name, method, path, operation)
+    for source in Registry.discover()
+    for path, item in load_document(source.contract)["paths"].items()
     for method, operation in item.items()
     if method in ("get", "post", "put", "delete", "patch")
 ]

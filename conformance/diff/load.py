@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from oas import DocumentError, load_document
+from invoice_contracts.oas import DocumentError, load_document
 
 __all__ = ["DiffError", "load_revision"]
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from oas import escape_pointer, iter_operations, resolve_refs
+from invoice_contracts.oas import escape_pointer, iter_operations, resolve_refs
 
 from ..findings import Finding
 

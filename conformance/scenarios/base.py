@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from jsonschema import Draft4Validator, FormatChecker
 
-from oas import iter_operations, resolve_refs, server_base_path, to_json_schema
+from invoice_contracts.oas import iter_operations, resolve_refs, server_base_path, to_json_schema
 
 from ..report import Exchange, Result, Status
 from ..targets import Credentials, Target
@@ -113,7 +113,10 @@ class Context:
             Exchange(
                 method=request.method,
                 url=str(request.url),
-                request_headers=dict(request.headers),
+                request_headers={
+                    name: "<redacted>" if name.lower() in self.target.secret_headers else value
+                    for name, value in request.headers.items()
+                },
                 request_body=request.content.decode("utf-8", "replace"),
                 status=response.status_code,
                 response_body=response.text,

@@ -251,22 +251,22 @@ def forbidden(ctx: Context) -> None:
 
 @PACK.scenario("another platform's invoice is invisible", source="contract (x-platform-id, 404 RESOURCE_NOT_FOUND)")
 def other_platform(ctx: Context) -> None:
-    if not ctx.target.other_platform:
-        raise Skip("no credential of another platform given (--other-platform-api-key)")
+    if not ctx.target.other_tenant:
+        raise Skip("no credential of another platform given (--other-tenant-api-key)")
     mine = next(iter(invoices(ctx)), None)
     if mine is None:
         raise Skip("the target has no invoice")
-    response = ctx.request("GET", f"/v1/invoices/{mine['id']}", credentials=ctx.target.other_platform, headers={})
+    response = ctx.request("GET", f"/v1/invoices/{mine['id']}", credentials=ctx.target.other_tenant, headers={})
     ctx.expect(
         response.status_code in (403, 404),
         f"another platform's credential read invoice {mine['id']}: {response.status_code}",
     )
-    credit = ctx.request("POST", f"/v1/invoices/{mine['id']}/credit", credentials=ctx.target.other_platform, json={})
+    credit = ctx.request("POST", f"/v1/invoices/{mine['id']}/credit", credentials=ctx.target.other_tenant, json={})
     ctx.expect(
         credit.status_code in (403, 404),
         f"another platform's credential credited invoice {mine['id']}: {credit.status_code}",
     )
-    listed = ctx.request("GET", "/v1/invoices", credentials=ctx.target.other_platform, params={"limit": 100})
+    listed = ctx.request("GET", "/v1/invoices", credentials=ctx.target.other_tenant, params={"limit": 100})
     if listed.status_code == 200:
         ids = {i["id"] for i in ctx.json(listed)["data"]}
         ctx.expect(mine["id"] not in ids, f"invoice {mine['id']} is listed for another platform")

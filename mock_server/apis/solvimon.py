@@ -796,4 +796,4 @@ def _parse(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
-RULES = ApiRules(name=API, render_error=render_error, handlers=handlers, seed=seed, tenant_header="x-platform-id")
+RULES = ApiRules(name=API, render_error=render_error, handlers=handlers, seed=seed)

@@ -101,14 +101,14 @@ def _refund_twice(original: Handler) -> Handler:
 
 
 def _accept_any_key(app: MockApp) -> None:
-    real = app.credentials.authenticate
+    real = app.state.credentials.authenticate
 
     def authenticate(api: str, scheme: str, secret: str) -> Principal | None:
         return real(api, scheme, secret) or (
             Principal("anyone", frozenset({"*"}), ("plat_alpha", "plat_beta")) if api == "solvimon" else None
         )
 
-    app.credentials.authenticate = authenticate  # type: ignore[method-assign]
+    app.state.credentials.authenticate = authenticate  # type: ignore[method-assign]
 
 
 def _problem_json(
@@ -134,7 +134,7 @@ def _leak_platforms(original: Handler) -> Handler:
             return original(call)
         except MockError:
             for tenant in ("plat_alpha", "plat_beta"):
-                with _APP[0].store.transaction("solvimon", tenant) as tx:
+                with _APP[0].state.store.transaction("solvimon", tenant) as tx:
                     found = tx.get(solvimon.INVOICES, call.params["resourceId"])
                 if found is not None:
                     return Reply(200, found)

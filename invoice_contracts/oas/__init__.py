@@ -15,6 +15,7 @@ from .document import (
     server_base_path,
 )
 from .schema import to_json_schema
+from .security import secret_headers, tenant_header
 
 __all__ = [
     "HTTP_METHODS",
@@ -24,6 +25,8 @@ __all__ = [
     "iter_operations",
     "load_document",
     "resolve_refs",
+    "secret_headers",
     "server_base_path",
+    "tenant_header",
     "to_json_schema",
 ]

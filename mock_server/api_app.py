@@ -1,0 +1,167 @@
+"""One contract's Connexion app: routes, security, access check, validation and the endpoints.
+
+Each contract gets its own Connexion ``AsyncApp`` so that its routes, security schemes,
+validators and error handlers stay its own: an error raised anywhere in that app leaves
+through that API's renderer. The endpoint of an operation answers a ``Prefer``-forced
+response, replays an ``Idempotency-Key``, or runs the rules handler inside a store transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import connexion
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from invoice_contracts.oas import resolve_refs
+
+from .access import AccessMiddleware, caller_of
+from .auth import security_map
+from .controls import parse_prefer
+from .discovery import ApiSource
+from .encoding import EncodingCache, dump_json
+from .errors import ErrorKind, MockError, error_from
+from .fakes import SchemaFaker, make_faker
+from .idempotency import IdempotencyCache
+from .prefer import forced_reply
+from .rules import Call, Handler, Reply
+from .state import FIXED_EPOCH, MockState
+from .uri_parsing import ExplodedArrayURIParser
+from .validation import validator_map
+
+__all__ = ["Responder", "build_api_app"]
+
+JSON = "application/json"
+
+
+class Responder:
+    """Turns rules replies into responses; shared by every API of one mock."""
+
+    def __init__(self, state: MockState) -> None:
+        self.state = state
+        self.encoding = EncodingCache()
+        self.fake = SchemaFaker({}, make_faker(state.settings.seed), FIXED_EPOCH)
+
+    def respond(self, reply: Reply, *, replayed: bool) -> Response:
+        headers = dict(reply.headers)
+        if replayed:
+            headers["Idempotent-Replayed"] = "true"
+        if reply.body is None:
+            return Response(status_code=reply.status, headers=headers)
+        return Response(self.encoding.encode(reply.body), status_code=reply.status, headers=headers, media_type=JSON)
+
+
+def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> connexion.AsyncApp:
+    """The Connexion app serving ``source``'s contract on ``state``."""
+    contract, rules = source.contract, source.rules
+    app = connexion.AsyncApp(
+        f"mock_server.{contract.name}",
+        validator_map=validator_map(),
+        uri_parser_class=ExplodedArrayURIParser,
+        validate_responses=state.settings.validate_responses,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+    )
+    endpoints = {
+        op_id: _endpoint(source, op_id, handler, state, responder)
+        for op_id, handler in rules.handlers.items()
+        if op_id in contract.operations
+    }
+    app.add_api(
+        contract.spec,
+        base_path=contract.base_path,
+        resolver=Resolver(function_resolver=endpoints.__getitem__),
+        security_map=security_map(
+            contract.name, state.credentials, contract.spec.get("components", {}).get("securitySchemes", {})
+        ),
+    )
+    app.add_middleware(AccessMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, contract=contract)
+
+    async def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        error = error_from(exc)
+        if error.kind is ErrorKind.METHOD_NOT_ALLOWED:
+            # Starlette lists only the first matching route's methods; the contract knows them all.
+            error.headers = {"Allow": ", ".join(contract.allowed_methods(request.url.path))}
+        rendered = rules.render_error(error)
+        return ConnexionResponse(
+            status_code=rendered.status,
+            body=dump_json(rendered.body),
+            mimetype=JSON,
+            headers={**error.headers, **rendered.headers},
+        )
+
+    for exception_class in (MockError, ProblemException, HTTPException, Exception):
+        app.add_error_handler(exception_class, render)
+    return app
+
+
+def _endpoint(
+    source: ApiSource, operation_id: str, handler: Handler, state: MockState, responder: Responder
+) -> Callable[..., Awaitable[Response]]:
+    contract = source.contract
+    operation = contract.operations[operation_id]
+    resolved: list[dict[str, Any]] = []  # the operation with its $refs inlined, on first use
+
+    def resolved_operation() -> dict[str, Any]:
+        if not resolved:
+            resolved.append(resolve_refs(contract.spec, contract.spec["paths"][operation.path][operation.method]))
+        return resolved[0]
+
+    async def endpoint(**params: Any) -> Response:
+        request = connexion.request
+        caller = caller_of(request.scope)
+        body = params.get("body")
+        arguments = {name: value for name, value in params.items() if name in operation.argument_names}
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        forced = forced_reply(
+            operation_id,
+            resolved_operation(),
+            parse_prefer(request.scope["headers"]),
+            request.query_params,
+            responder.fake,
+        )
+        if forced is not None:
+            return responder.respond(forced, replayed=False)
+        cache_key: tuple[str, ...] | None = None
+        fingerprint = ""
+        if operation.idempotent_by_key and "idempotency-key" in headers:
+            cache_key = (contract.name, caller.tenant, caller.principal.name, headers["idempotency-key"])
+            fingerprint = IdempotencyCache.fingerprint(operation.method, request.url.path, body)
+            remembered = state.idempotency.lookup(cache_key)
+            if remembered is not None:
+                if remembered[0] != fingerprint:
+                    raise MockError(
+                        409,
+                        "Idempotency-Key was already used with another request",
+                        kind=ErrorKind.CONFLICT,
+                        field="Idempotency-Key",
+                    )
+                return responder.respond(remembered[1], replayed=True)
+        host = headers.get("host", f"{state.settings.host}:{state.settings.port}")
+        with state.store.transaction(contract.name, caller.tenant) as tx:
+            reply = handler(
+                Call(
+                    operation=operation,
+                    principal=caller.principal,
+                    tenant=caller.tenant,
+                    params=arguments,
+                    headers=headers,
+                    body=body,
+                    tx=tx,
+                    base_url=f"{request.url.scheme}://{host}",
+                    now=datetime.now(UTC).replace(microsecond=0),
+                )
+            )
+        if cache_key is not None and 200 <= reply.status < 300:
+            state.idempotency.remember(cache_key, fingerprint, reply)
+        return responder.respond(reply, replayed=False)
+
+    endpoint.__name__ = operation_id
+    return endpoint
