@@ -24,7 +24,7 @@ from conformance.invariants.paging import detect_paging, reported_counts
 from conformance.invariants.sorts import detect_sort
 from conformance.report import Status
 from conformance.targets import Credentials, Target
-from oas import load_document, resolve_refs, to_json_schema
+from invoice_contracts.oas import load_document, resolve_refs, to_json_schema
 from tests.conftest import ROOT, LiveServer, run_conformance
 
 
@@ -138,7 +138,7 @@ def test_read_only_skips_every_write_with_the_reason(live_server: LiveServer) ->
         ROOT / "openapi/solvimon.yaml",
         live_server.base_url,
         Credentials(api_key="sk_test_all"),
-        other_platform=Credentials(api_key="sk_test_beta"),
+        other_tenant=Credentials(api_key="sk_test_beta"),
     ).with_contract()
     with httpx.Client(timeout=30) as client:
         results = list(run_invariants(target, client, read_only=True))

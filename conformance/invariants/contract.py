@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from oas import escape_pointer, iter_operations, resolve_refs
+from invoice_contracts.oas import escape_pointer, iter_operations, resolve_refs
 
 __all__ = ["ListOperation", "Operation", "find_read", "list_operations", "merged", "normalized", "operations"]
 

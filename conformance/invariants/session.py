@@ -20,7 +20,7 @@ LARGE_DEFAULT = 100
 
 def other_tenant(target: Target) -> Credentials | None:
     """The credential of another tenant, if the target has one (the one place that knows its name)."""
-    credentials = target.other_platform
+    credentials = target.other_tenant
     return credentials if credentials else None
 
 

@@ -43,7 +43,7 @@ def _leak_one_record(original: Handler) -> Handler:
         reply = original(call)
         if call.tenant != "plat_alpha" or int(call.params.get("page", 1)) != 1:
             return reply
-        with _APPS[0].store.transaction("solvimon", "plat_beta") as tx:
+        with _APPS[0].state.store.transaction("solvimon", "plat_beta") as tx:
             leaked = tx.get(solvimon.INVOICES, "inv_beta_0001")
         body = copy.deepcopy(reply.body)
         body["data"].append(leaked)
@@ -110,7 +110,7 @@ def _credit_any_tenant(original: Handler) -> Handler:
             return original(call)
         except MockError:
             for tenant in ("plat_alpha", "plat_beta"):
-                with _APPS[0].store.transaction("solvimon", tenant) as tx:
+                with _APPS[0].state.store.transaction("solvimon", tenant) as tx:
                     if tx.get(solvimon.INVOICES, call.params["resourceId"]) is not None:
                         return original(replace(call, tx=tx, tenant=tenant))
             raise
