@@ -191,6 +191,16 @@ class ListOperation:
             raise TypeError(f"{self.operation_id}: the items are not an array")
         return found
 
+    def read_record(self, body: Any) -> Any:
+        """The record in a read response: the body, or the envelope property that holds it."""
+        if self.read is None or not isinstance(body, dict) or self.id_field in body:
+            return body
+        schema = self.read.body_schema("200")
+        for key, prop in schema.get("properties", {}).items():
+            if self.id_field in merged(prop).get("properties", {}):
+                return body.get(key)
+        return body
+
     def read_path(self, item_id: Any) -> str:
         assert self.read is not None
         return self.read.url_path({**self.fixed, self.read.path_params[-1]: item_id})
