@@ -7,6 +7,7 @@ with no failure and no skip by its ``ci`` profile test.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -148,8 +149,8 @@ def test_read_only_skips_every_write_with_the_reason(live_server: LiveServer) ->
     assert all(r.status is Status.PASS for r in results if r not in writes), [r.message for r in results]
 
 
-# A cursor-paged API: no contract of the project pages by cursor, so a small one is served
-# in process (httpx.MockTransport) to show the walk follows the cursor and catches a gap.
+# Cursor- and Link-paged APIs: no contract of the project pages either way, so small ones are
+# served in process (httpx.MockTransport) to show the walk follows them and catches a gap.
 CURSOR_CONTRACT: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "things", "version": "1"},
@@ -199,16 +200,46 @@ def _cursor_api(skip: int | None) -> Callable[[httpx.Request], httpx.Response]:
     return handle
 
 
-@pytest.mark.parametrize(("skip", "expected"), [(None, Status.PASS), (7, Status.FAIL)])
-def test_a_cursor_list_is_walked_to_its_end(skip: int | None, expected: Status) -> None:
-    target = Target(
-        "things", Path("things.yaml"), "http://things.test", Credentials(bearer="t"), contract=CURSOR_CONTRACT
-    )
-    with httpx.Client(transport=httpx.MockTransport(_cursor_api(skip))) as client:
+def _link_api(skip: int | None) -> Callable[[httpx.Request], httpx.Response]:
+    things = [{"id": n} for n in range(1, 24)]
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        page, limit = int(request.url.params.get("page", "1")), int(request.url.params.get("limit", "10"))
+        window = [t for t in things[(page - 1) * limit : page * limit] if t["id"] != skip or limit == 50]
+        more = page * limit < len(things)
+        link = {"Link": f'</things?page={page + 1}&limit={limit}>; rel="next"'} if more else {}
+        return httpx.Response(200, json=window, headers=link)
+
+    return handle
+
+
+def _link_contract() -> dict[str, Any]:
+    contract = copy.deepcopy(CURSOR_CONTRACT)
+    operation = contract["paths"]["/things"]["get"]
+    operation["parameters"] = operation["parameters"][1:]
+    ok = operation["responses"]["200"]
+    ok["headers"] = {"Link": {"schema": {"type": "string"}}}
+    ok["content"]["application/json"]["schema"] = ok["content"]["application/json"]["schema"]["properties"]["items"]
+    return contract
+
+
+@pytest.mark.parametrize(
+    ("style", "skip", "expected"),
+    [
+        ("cursor", None, Status.PASS),
+        ("cursor", 7, Status.FAIL),
+        ("link", None, Status.PASS),
+        ("link", 7, Status.FAIL),
+    ],
+)
+def test_cursor_and_link_lists_are_walked_to_their_end(style: str, skip: int | None, expected: Status) -> None:
+    contract, api = (CURSOR_CONTRACT, _cursor_api(skip)) if style == "cursor" else (_link_contract(), _link_api(skip))
+    target = Target("things", Path("things.yaml"), "http://things.test", Credentials(bearer="t"), contract=contract)
+    with httpx.Client(transport=httpx.MockTransport(api)) as client:
         paging = detect_paging(Session(target).lists[0])
         results = list(run_invariants(target, client))
     assert paging is not None
-    assert paging.style == "cursor"
+    assert paging.style == style
     (whole,) = [r for r in results if "whole set" in r.name]
     assert whole.status is expected, whole.message
     if skip:

@@ -25,7 +25,9 @@ def list_invariants(session: Session) -> list[Scenario]:
             found.append(
                 Scenario(
                     f"{listop.operation_id}: its pages are the whole set, without gap or duplicate",
-                    listop.operation.parameter_pointer(paging.pointer_names[0]),
+                    listop.operation.parameter_pointer(paging.pointer_names[0])
+                    if paging.pointer_names
+                    else f"#{listop.operation.pointer}/responses/200/headers",
                     partial(_whole_set, session, listop),
                 )
             )

@@ -2,9 +2,11 @@
 
 Styles, by parameter name (query or header, compared loosely): a page number (``page``,
 ``…_page``) with an optional size (``limit``, ``per_page``, ``page_size``); ``offset`` with a
-size; or a cursor (``cursor``, ``after``, ``page_token``) whose next value the response body
-carries. The counts an API reports about its pages (a total, a page count, the page and size it
-served) are found the same way among the documented response headers and body fields.
+size; a cursor (``cursor``, ``after``, ``page_token``) whose next value the response body
+carries; or, without any of these, a documented ``Link`` header whose ``rel="next"`` URL is
+followed (RFC 8288, parsed by httpx). The counts an API reports about its pages (a total, a
+page count, the page and size it served) are found the same way among the documented response
+headers and body fields.
 Schemathesis has no notion of paging, so this is written here.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 
@@ -31,7 +34,7 @@ _NEXT = ("next_cursor", "next_page_token", "next_token", "cursor")
 
 @dataclass(frozen=True)
 class Paging:
-    style: str  # "page", "offset" or "cursor"
+    style: str  # "page", "offset", "cursor" or "link"
     position: tuple[str, str] | None  # (name, in); None for a cursor's first page too
     size: tuple[str, str] | None
     size_min: int
@@ -92,6 +95,9 @@ def detect_paging(listop: ListOperation) -> Paging | None:
     next_field = next((name for name in body.get("properties", {}) if normalized(name) in _NEXT), None)
     if cursor is not None and next_field is not None:
         return Paging("cursor", _ref(cursor), _ref(size), size_min, size_max, 0, next_field)
+    headers = listop.operation.spec["responses"]["200"].get("headers") or {}
+    if any(normalized(name) == "link" for name in headers):
+        return Paging("link", None, _ref(size), size_min, size_max, 0)
     return None
 
 
@@ -152,13 +158,13 @@ class Walk:
 
 def _send(
     context: Context,
-    listop: ListOperation,
+    path: str,
     query: dict[str, Any],
     headers: dict[str, str],
     credentials: Credentials | None,
 ) -> httpx.Response:
-    path = listop.operation.url_path(listop.fixed)
-    response = context.request("GET", path, params=query, headers=headers, credentials=credentials)
+    # params=None, not {}: httpx replaces a URL's own query with an empty one.
+    response = context.request("GET", path, params=query or None, headers=headers, credentials=credentials)
     if response.status_code != 200:
         raise ScenarioFailure(
             f"GET {path} with {query or headers}: expected 200, got {response.status_code}: {response.text[:300]}"
@@ -178,8 +184,9 @@ def walk(
     """Every page of the list at ``size`` items a page (None: the server's size), in order."""
     query: dict[str, Any] = dict(params or {})
     result = Walk(size)
+    path = listop.operation.url_path(listop.fixed)
     if paging is None:
-        response = _send(context, listop, query, {}, credentials)
+        response = _send(context, path, query, {}, credentials)
         result.pages.append(Page(None, None, listop.items(context.json(response)), response))
         return result
     headers: dict[str, str] = {}
@@ -187,15 +194,24 @@ def walk(
         _place(paging.size, size, query, headers)
     expected = size if size is not None else paging.size_max
     position: Any = paging.first
+    next_url: str | None = None
     for _ in range(MAX_PAGES):
         page_query, page_headers = dict(query), dict(headers)
         if paging.position is not None and not (paging.style == "cursor" and position == paging.first):
             _place(paging.position, position, page_query, page_headers)
-        response = _send(context, listop, page_query, page_headers, credentials)
+        if next_url is None:
+            response = _send(context, path, page_query, page_headers, credentials)
+        else:
+            response = _send(context, next_url, {}, headers, credentials)
         body = context.json(response)
         items = listop.items(body)
         result.pages.append(Page(position, expected, items, response))
-        if paging.style == "cursor":
+        if paging.style == "link":
+            following = response.links.get("next", {}).get("url")
+            if not following:
+                return result
+            next_url, position = urljoin(str(response.url), following), position + 1
+        elif paging.style == "cursor":
             position = body.get(paging.cursor_field or "") if isinstance(body, dict) else None
             if not position:
                 return result
