@@ -1,4 +1,4 @@
-"""The ``conformance`` command line: ``run``, ``lint``, ``diff``, ``provenance`` and ``apis``.
+"""The ``conformance`` command line: ``run``, ``lint``, ``diff``, ``changelog``, ``provenance``, ``apis``.
 
 Exit codes: 0 the target conforms (no finding over the threshold), 1 violations or findings,
 2 usage error, unreachable target or unusable contract. Each ends with one line that says which.
@@ -18,8 +18,8 @@ from invoice_contracts.modules import ModuleLoadError
 from invoice_contracts.oas import DocumentError, load_document
 from invoice_contracts.registry import Registry, RegistryError
 
-from .diff import DiffError, diff_documents, load_revision
-from .findings import FORMATS, exceeds, render
+from .diff import DiffError, diff_sides
+from .findings import FORMATS, Finding, changelog, exceeds, render
 from .lint import lint_path
 from .profiles import PROFILES
 from .provenance import markdown_table, provenance_entries
@@ -78,19 +78,24 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--quiet", action="store_true", help="hide Schemathesis' own progress output")
 
     lint = commands.add_parser("lint", help="check that contracts are valid and testable")
-    lint.add_argument("paths", nargs="+", type=Path)
+    lint.add_argument("paths", nargs="+", type=Path, help="contract files or folders of contracts")
     _output_options(lint)
 
     diff = commands.add_parser("diff", help="classify the changes between two versions of a contract")
-    diff.add_argument("old", help="a file, or git:REV:path")
-    diff.add_argument("new", help="a file, or git:REV:path")
+    diff.add_argument("old", help="a file, a folder of contracts, or git:REV:path")
+    diff.add_argument("new", help="a file, a folder of contracts (matched by file name), or git:REV:path")
     diff.add_argument(
         "--fail-on",
         choices=["breaking", "warning"],
         default="breaking",
-        help="exit 1 from this level up (warning: non-breaking too)",
+        help="exit 1 from this level up (warning: warnings too)",
     )
     _output_options(diff)
+
+    log = commands.add_parser("changelog", help="all changes between two versions as Markdown, breaking first")
+    log.add_argument("old", help="a file, a folder of contracts, or git:REV:path")
+    log.add_argument("new", help="a file, a folder of contracts (matched by file name), or git:REV:path")
+    log.add_argument("--output", type=Path, help="write the changelog here instead of standard output")
 
     provenance = commands.add_parser("provenance", help="list what contracts mark as inferred or assumed")
     provenance.add_argument("paths", nargs="+", type=Path)
@@ -210,11 +215,23 @@ def _lint(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _diff(args: argparse.Namespace) -> int:
+def _changes(args: argparse.Namespace) -> list[Finding]:
     try:
-        findings = diff_documents(load_revision(args.old), load_revision(args.new))
+        return diff_sides(args.old, args.new)
     except DiffError as exc:
         raise TargetError(str(exc)) from exc
+
+
+def _changelog(args: argparse.Namespace) -> int:
+    findings = _changes(args)
+    _emit(changelog(findings, f"Changelog {args.old} → {args.new}"), args.output)
+    breaking = sum(1 for f in findings if f.level == "breaking")
+    print(f"conformance changelog: {len(findings)} change(s), {breaking} breaking", file=sys.stderr)
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    findings = _changes(args)
     _emit(render(findings, args.format, f"conformance diff {args.old} → {args.new}"), args.output)
     breaking = sum(1 for f in findings if f.level == "breaking")
     if exceeds(findings, args.fail_on):
@@ -257,7 +274,14 @@ def _apis(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": _run, "lint": _lint, "diff": _diff, "provenance": _provenance, "apis": _apis}
+    commands = {
+        "run": _run,
+        "lint": _lint,
+        "diff": _diff,
+        "changelog": _changelog,
+        "provenance": _provenance,
+        "apis": _apis,
+    }
     try:
         return commands[args.command](args)
     except (TargetError, DocumentError, ModuleLoadError) as exc:

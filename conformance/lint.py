@@ -11,7 +11,10 @@ the mock and the conformance suite rely on. Each rule has an id:
 - ``provenance-invalid`` / ``provenance-missing``: an ``x-provenance`` outside the allowed
   values, or an operation without one;
 - ``link-missing``: a POST that answers 2xx with a JSON body but declares no OpenAPI link, so
-  stateful testing cannot continue from what it created or changed.
+  stateful testing cannot continue from what it created or changed;
+- the patterns other OpenAPI tools read differently from us (``lint_rules.HAZARD_RULES``):
+  ``nullable-without-type``, ``required-parameter-default``, ``allof-enum-conflict``,
+  ``allof-narrows-nullable``.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from invoice_contracts.oas import (
     to_json_schema,
 )
 
+from .diff import contract_files
 from .findings import Finding
+from .lint_rules import hazard_findings
 from .provenance import PROVENANCE_LEVELS, provenance_entries
 
 __all__ = ["examples_with_schemas", "lint_document", "lint_path"]
@@ -70,6 +75,7 @@ def lint_document(document: dict[str, Any], where: str = "") -> list[Finding]:
     except OpenAPIValidationError as exc:
         pointer = "/" + "/".join(escape_pointer(str(p)) for p in exc.absolute_path)
         return [Finding(pointer, "spec-invalid", "breaking", f"openapi-spec-validator: {exc.message}", where)]
+    findings.extend(hazard_findings(document, where))
     resolved = resolve_refs(document)
     for entry in iter_operations(resolved):
         pointer, method, path, operation = entry.pointer, entry.method, entry.path, entry.operation
@@ -145,6 +151,9 @@ def lint_document(document: dict[str, Any], where: str = "") -> list[Finding]:
 
 
 def lint_path(path: Path) -> list[Finding]:
+    """Lint one contract file, or every contract of a folder (raises DocumentError for an empty one)."""
+    if path.is_dir():
+        return [finding for file in contract_files(path) for finding in lint_path(file)]
     try:
         document = load_document(path)
     except DocumentError as exc:

@@ -11,10 +11,13 @@ import importlib
 import importlib.util
 import sys
 from types import ModuleType
+from typing import TypeVar
 
 from .registry import ApiSource
 
-__all__ = ["ModuleLoadError", "load_api_module"]
+__all__ = ["ModuleLoadError", "load_api_module", "load_api_object"]
+
+T = TypeVar("T")
 
 
 class ModuleLoadError(Exception):
@@ -47,3 +50,18 @@ def load_api_module(source: ApiSource, kind: str, builtin_package: str) -> Modul
     except Exception as exc:  # a broken module must stop the start with its file named, not a traceback
         where = path or f"{builtin_package}.{source.name}"
         raise ModuleLoadError(f"{where}: cannot import: {exc.__class__.__name__}: {exc}") from exc
+
+
+def load_api_object(source: ApiSource, kind: str, builtin_package: str, name: str, expected: type[T]) -> T | None:
+    """``name`` of the API's ``kind`` module (``RULES``, ``PACK``), or ``None`` without a module.
+
+    A module that exists but defines no ``name`` of the ``expected`` type is an error: a typo
+    there must not silently turn an API with business rules into a generic one.
+    """
+    module = load_api_module(source, kind, builtin_package)
+    if module is None:
+        return None
+    found = getattr(module, name, None)
+    if not isinstance(found, expected):
+        raise ModuleLoadError(f"{module.__name__}: defines no {name} (a {expected.__name__})")
+    return found

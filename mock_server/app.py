@@ -28,6 +28,7 @@ from .controls import run_controlled
 from .discovery import ApiSource, SetupError, load_sources
 from .encoding import dump_json
 from .errors import render_status
+from .served import served_document
 from .settings import MockSettings
 from .state import MockState
 
@@ -145,6 +146,10 @@ class MockApp:
         for mounted in self._mounts:
             base = mounted.source.contract.base_path
             if not base or path == base or path.startswith(base + "/"):
+                document = served_document(mounted.source.contract, scope) if scope["type"] == "http" else None
+                if document is not None:
+                    await document(scope, receive, send)
+                    return
                 if scope["type"] != "http" or _is_docs(path, base):
                     await mounted.app(scope, receive, send)
                     return

@@ -45,24 +45,28 @@ class Principal:
 
 @dataclass(frozen=True)
 class Credential:
-    """A secret accepted for one security scheme of one API's contract."""
+    """A secret accepted for one security scheme of one API's contract (``any_secret``: any
+    non-empty one, as Prism accepts; the default of a contract without a fixtures file)."""
 
     api: str
     scheme: str
     secret: str
     principal: Principal = field(compare=False)
+    any_secret: bool = False
 
     @classmethod
     def from_fixture(cls, api: str, entry: Mapping[str, Any]) -> Credential:
+        any_secret = bool(entry.get("any_secret", False))
         return cls(
             api=api,
             scheme=str(entry["scheme"]),
-            secret=str(entry["secret"]),
+            secret="" if any_secret else str(entry["secret"]),
             principal=Principal(
                 name=str(entry.get("name", entry["scheme"])),
                 permissions=frozenset(str(p) for p in entry.get("permissions", [ALL_PERMISSIONS])),
                 tenants=tuple(str(t) for t in entry.get("tenants", ())),
             ),
+            any_secret=any_secret,
         )
 
 
@@ -97,7 +101,9 @@ class CredentialRegistry:
         given = secret.encode("utf-8", "surrogateescape")
         found: Principal | None = None
         for credential in candidates:
-            if hmac.compare_digest(credential.secret.encode("utf-8"), given):
+            if hmac.compare_digest(credential.secret.encode("utf-8"), given) or (
+                credential.any_secret and given.strip(b":")
+            ):
                 found = credential.principal
         return found
 

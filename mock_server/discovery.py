@@ -15,10 +15,11 @@ from typing import Any
 import yaml
 
 from invoice_contracts import registry as files
-from invoice_contracts.modules import ModuleLoadError, load_api_module
+from invoice_contracts.modules import ModuleLoadError, load_api_object
 
 from . import apis
 from .contracts import Contract, ContractError, load_contract
+from .generic import default_fixtures, generic_rules
 from .rules import ApiRules
 from .settings import MockSettings
 
@@ -64,15 +65,9 @@ def registry(settings: MockSettings) -> files.Registry:
 def rules_of(source: files.ApiSource) -> ApiRules | None:
     """The API's rules module's ``RULES``, or ``None`` when it has no rules module."""
     try:
-        module = load_api_module(source, "rules", apis.__name__)
+        return load_api_object(source, "rules", apis.__name__, "RULES", ApiRules)
     except ModuleLoadError as exc:
         raise SetupError(str(exc)) from exc
-    if module is None:
-        return None
-    rules = getattr(module, "RULES", None)
-    if not isinstance(rules, ApiRules):
-        raise SetupError(f"{module.__name__}: defines no RULES (an ApiRules)")
-    return rules
 
 
 def _fixtures(path: Path | None) -> dict[str, Any]:
@@ -81,7 +76,7 @@ def _fixtures(path: Path | None) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SetupError(f"{path}: cannot read the fixtures: {exc}") from exc
+        raise SetupError(f"{path}: cannot read the fixtures: {' '.join(str(exc).split())}") from exc
     if not isinstance(data, dict):
         raise SetupError(f"{path}: fixtures must be a mapping")
     return data
@@ -95,7 +90,9 @@ def load_source(found: files.ApiSource) -> ApiSource:
         raise SetupError(str(exc)) from exc
     rules = rules_of(found)
     if rules is None:
-        raise SetupError(f"{found.contract}: no rules module declares RULES for {found.name!r}")
+        # No rules module: served from the contract alone (see mock_server.generic).
+        fixtures = _fixtures(found.fixtures) if found.fixtures else default_fixtures(contract)
+        return ApiSource(contract, generic_rules(contract), fixtures, found)
     missing = sorted(set(contract.operations) - set(rules.handlers))
     if missing:
         raise SetupError(f"{found.contract}: no handler for operationId {', '.join(missing)}")

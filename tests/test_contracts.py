@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from conformance.lint import examples_with_schemas, lint_path
 from conformance.provenance import PROVENANCE_LEVELS, provenance_entries
@@ -164,3 +165,68 @@ def test_docs_list_every_inferred_or_assumed_element(path: Path) -> None:
 def test_every_provenance_value_is_allowed(path: Path) -> None:
     entries = provenance_entries(load_document(path), include_documented=True)
     assert {entry.level for entry in entries} <= set(PROVENANCE_LEVELS)
+
+
+# What the vendors publish about types, enums and nullability (with sources): tests/vendor_facts.yaml.
+VENDOR_FACTS: dict[str, Any] = yaml.safe_load((ROOT / "tests" / "vendor_facts.yaml").read_text())
+
+
+def accepted(schema: dict[str, Any]) -> tuple[set[str], set[str] | None, bool]:
+    """(types, enum values or None when free, accepts null) of a resolved property schema; arrays by their items."""
+    if schema.get("type") == "array":
+        return accepted(schema.get("items", {}))
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            parts = [accepted(branch) for branch in schema[key]]
+            types = set().union(*(p[0] for p in parts))
+            enums = [p[1] for p in parts if not (p[0] <= set() and p[1] is None)]
+            free = key != "allOf" and any(e is None for e in enums)
+            values = (
+                None if free or not any(e is not None for e in enums) else set().union(*(e or set() for e in enums))
+            )
+            nullable = any(p[2] for p in parts) if key != "allOf" else schema.get("nullable") is True
+            return types, values, nullable
+    types = {str(schema["type"])} if "type" in schema else set()
+    enum = {str(v) for v in schema["enum"] if v is not None} if "enum" in schema else None
+    return types, enum, schema.get("nullable") is True
+
+
+def narrower_than_vendor(document: dict[str, Any], facts: list[dict[str, Any]]) -> list[str]:
+    schemas = resolve_refs(document)["components"]["schemas"]
+    problems = []
+    for fact in facts:
+        where = f"{fact['schema']}.{fact['property']} ({fact['source']})"
+        prop = schemas.get(fact["schema"], {}).get("properties", {}).get(fact["property"])
+        if prop is None:
+            problems.append(f"{where}: the contract does not declare it")
+            continue
+        types, enum, nullable = accepted(prop)
+        if "enum" in fact and enum is not None and not set(fact["enum"]) <= enum:
+            problems.append(f"{where}: lacks {sorted(set(fact['enum']) - enum)}")
+        if fact.get("nullable") and not nullable:
+            problems.append(f"{where}: the vendor allows null, the contract does not")
+        if (
+            "type" in fact
+            and types
+            and fact["type"] not in types
+            and not (fact["type"] == "integer" and "number" in types)
+        ):
+            problems.append(f"{where}: vendor type {fact['type']}, contract {sorted(types)}")
+    return problems
+
+
+@pytest.mark.parametrize("api", sorted(VENDOR_FACTS))
+def test_contract_is_never_narrower_than_the_vendor(api: str) -> None:
+    assert narrower_than_vendor(load(api), VENDOR_FACTS[api]["facts"]) == []
+
+
+def test_the_vendor_comparison_catches_a_narrowed_contract() -> None:
+    document = load("solvimon")
+    resource_type = document["components"]["schemas"]["ResourceType"]
+    resource_type["enum"].remove("WALLET")
+    acceptor = document["components"]["schemas"]["PaymentAcceptor"]["properties"]["type"]
+    acceptor.pop("nullable")
+    problems = narrower_than_vendor(document, VENDOR_FACTS["solvimon"]["facts"])
+    assert len(problems) == 2, problems
+    assert "lacks ['WALLET']" in problems[0]
+    assert "allows null" in problems[1]

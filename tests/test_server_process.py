@@ -90,12 +90,3 @@ def test_broken_fixtures_name_the_file(tmp_path: Path, breakage: str) -> None:
     assert result.returncode == 2
     assert "solvimon.yaml" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_contract_without_rules_is_refused(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "openapi", tmp_path / "openapi")
-    shutil.copy(ROOT / "openapi" / "keyline.yaml", tmp_path / "openapi" / "unknownapi.yaml")
-    result = run_cli("--contracts", str(tmp_path / "openapi"))
-    assert result.returncode == 2
-    assert "unknownapi" in result.stderr
-    assert "no rules module" in result.stderr

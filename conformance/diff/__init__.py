@@ -1,12 +1,21 @@
-"""``conformance diff OLD NEW``: which changes between two versions of a contract break clients.
+"""``conformance diff OLD NEW`` and ``conformance changelog OLD NEW``: which changes between two
+versions of a contract break clients, and which are harmless.
 
 oasdiff is the reference tool but is a Go binary we cannot install from our registries, and no
 maintained Python library classifies OpenAPI changes; so this package implements the rules we
-need, each a small function with a stable rule id (see :mod:`.rules`). ``$ref``s are inlined
-first, so a change inside a shared component is reported at every operation that uses it.
+need (catalogue in :mod:`.catalogue`, compared with oasdiff's in docs/ci.md). ``$ref``s are
+inlined first, so a change inside a shared component is reported at every operation that uses it.
 """
 
-from .load import DiffError, load_revision
-from .rules import RULES, diff_documents
+from .catalogue import RULES, Rule
+from .load import DiffError, contract_files, diff_sides
+from .operations import diff_documents
 
-__all__ = ["RULES", "DiffError", "diff_documents", "load_revision"]
+__all__ = [
+    "RULES",
+    "DiffError",
+    "Rule",
+    "contract_files",
+    "diff_documents",
+    "diff_sides",
+]

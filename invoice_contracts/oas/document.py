@@ -30,7 +30,9 @@ def load_document(path: Path) -> dict[str, Any]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise DocumentError(f"{path}: cannot read the contract: {exc}") from exc
+        # One line: YAML's messages span several, with a caret drawing; the CLIs print one line.
+        reason = " ".join(str(exc).split())
+        raise DocumentError(f"{path}: cannot read the contract: {reason}") from exc
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3.0"):
         raise DocumentError(f"{path}: not an OpenAPI 3.0 document")
     return document

@@ -1,0 +1,176 @@
+"""Errors in the shape a contract documents, for a contract without a rules module.
+
+The renderer picks the JSON schema the contract documents for the error's status (that exact
+status, else its ``4XX``/``5XX`` range, else ``default``, else the error schema the contract uses
+most) and fills it: properties are recognised by name (``message``/``detail`` get the message,
+``code``/``status`` the status or the error's kind, ``field``/``pointer`` the field, an array of
+objects one entry, a nested object recursively), required ones it does not recognise keep the
+contract's example or generated value, optional ones it does not recognise are left out. A
+contract that documents no error body gets RFC 9457 ``application/problem+json``.
+Hand-written because filling an arbitrary schema by meaning is not what any library does.
+"""
+
+from __future__ import annotations
+
+import http
+from collections import Counter
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from invoice_contracts.oas import resolve_refs
+
+from ..errors import ErrorKind, ErrorRenderer, MockError, RenderedError
+from ..fakes import SchemaFaker, make_faker
+from ..validation import compiled
+from .lifecycle import properties_of
+
+__all__ = ["error_renderer"]
+
+PROBLEM = "application/problem+json"
+_MESSAGE = {"message", "detail", "details", "description", "error_description", "msg", "error_message", "reason"}
+_CODE = {"code", "error_code", "errorcode", "type", "error", "kind", "error_type"}
+_STATUS = {"status", "code", "status_code", "statuscode", "http_status", "httpstatus"}
+_FIELD = {"field", "pointer", "param", "parameter", "property", "location", "loc", "source"}
+_TITLE = {"title", "summary"}
+_LISTS = {"errors", "details", "issues", "problems", "violations"}
+_UNKNOWN = object()  # a property _value does not recognise
+
+
+class _Shape:
+    """One documented error body: its schema, a valid starting instance, its media type."""
+
+    def __init__(self, schema: dict[str, Any], template: Any, media_type: str) -> None:
+        self.schema = schema
+        self.template = template
+        self.media_type = media_type
+
+    def fill(self, error: MockError, status: int) -> Any:
+        body = _fill(self.schema, self.template, error, status)
+        # A value our guesses got wrong (a pattern, an enum) falls back to the valid template.
+        if compiled(self.schema).first_error(body) is not None:
+            return self.template
+        return body
+
+
+def _fill(schema: Mapping[str, Any], template: Any, error: MockError, status: int, depth: int = 0) -> Any:
+    properties, required = properties_of(schema)
+    if not properties or not isinstance(template, dict) or depth > 3:
+        return template
+    body: dict[str, Any] = {}
+    for name, sub in properties.items():
+        value = _value(name.lower(), sub, template.get(name), error, status, depth)
+        if value is not _UNKNOWN:
+            body[name] = value
+        elif name in required:
+            body[name] = template.get(name)
+    return body
+
+
+def _value(name: str, schema: Mapping[str, Any], template: Any, error: MockError, status: int, depth: int) -> Any:
+    kind = schema.get("type")
+    if kind == "integer" and name in _STATUS:
+        return status
+    if kind == "string":
+        if name in _MESSAGE:
+            return error.message
+        if name in _TITLE:
+            return _reason(status)
+        if name in _FIELD:
+            return error.field if error.field is not None or schema.get("nullable") else ""
+        if name in _CODE:
+            return "about:blank" if str(schema.get("format", "")).startswith("uri") else _code(schema, error)
+    if kind == "array" and name in _LISTS and isinstance(template, list) and template:
+        return [_fill(schema.get("items") or {}, template[0], error, status, depth + 1)]
+    if (kind == "object" or "properties" in schema) and isinstance(template, dict):
+        return _fill(schema, template, error, status, depth + 1)
+    return _UNKNOWN
+
+
+def _code(schema: Mapping[str, Any], error: MockError) -> str:
+    """The error's own code, else its kind, else the closest word of the schema's enum."""
+    wanted = error.code or error.kind.value
+    choices = [str(c) for c in schema.get("enum") or () if c is not None]
+    if not choices or wanted in choices:
+        return wanted
+    words = set(wanted.lower().split("_"))
+    return max(choices, key=lambda choice: len(words & set(choice.lower().replace("-", "_").split("_"))))
+
+
+def _reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _problem(error: MockError, status: int) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": "about:blank", "title": _reason(status), "status": status, "detail": error.message}
+    if error.field:
+        body["field"] = error.field
+    return body
+
+
+def _documented(spec: dict[str, Any]) -> dict[str, list[tuple[str, dict[str, Any], Any]]]:
+    """Status key (``"404"``, ``"4XX"``, ``"default"``) → the JSON bodies documented for it."""
+    found: dict[str, list[tuple[str, dict[str, Any], Any]]] = {}
+    for item in (spec.get("paths") or {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status, entry in operation["responses"].items():
+                key = str(status).upper()
+                if not (key.startswith(("4", "5")) or key == "DEFAULT"):
+                    continue
+                response = resolve_refs(spec, entry)
+                for media_type, content in (response.get("content") or {}).items():
+                    if "json" in media_type and isinstance(content.get("schema"), dict):
+                        example = content.get("example")
+                        if example is None and content.get("examples"):
+                            example = next(iter(content["examples"].values())).get("value")
+                        found.setdefault(key.lower(), []).append((media_type, content["schema"], example))
+    return found
+
+
+def _most_used(bodies: list[tuple[str, dict[str, Any], Any]]) -> tuple[str, dict[str, Any], Any]:
+    counts = Counter((media_type, repr(schema)) for media_type, schema, _ in bodies)
+    (media_type, schema_repr), _ = counts.most_common(1)[0]
+    return next(body for body in bodies if (body[0], repr(body[1])) == (media_type, schema_repr))
+
+
+def error_renderer(spec: dict[str, Any]) -> ErrorRenderer:
+    """An :class:`~mock_server.errors.ErrorRenderer` for the error bodies ``spec`` documents."""
+    documented = _documented(spec)
+    fake = SchemaFaker(spec, make_faker(0), datetime.now(UTC).replace(microsecond=0))
+
+    def shape(bodies: list[tuple[str, dict[str, Any], Any]]) -> _Shape:
+        media_type, schema, example = _most_used(bodies)
+        resolved = resolve_refs(spec, schema)
+        return _Shape(resolved, example if example is not None else fake.generate(resolved), media_type)
+
+    shapes = {key: shape(bodies) for key, bodies in documented.items()}
+    client_errors = [body for key, bodies in documented.items() if key.startswith("4") for body in bodies]
+    fallback = shapes.get("default") or (shape(client_errors) if client_errors else None)
+    statuses = _statuses(spec)
+    validation_status = 422 if "422" in statuses and "400" not in statuses else 400
+
+    def render(error: MockError) -> RenderedError:
+        status = error.status
+        if status == 400 and error.kind in (ErrorKind.VALIDATION, ErrorKind.MISSING_PARAMETER):
+            status = validation_status
+        chosen = shapes.get(str(status)) or shapes.get(f"{str(status)[0]}xx") or fallback
+        if chosen is None:
+            return RenderedError(status, _problem(error, status), {"Content-Type": PROBLEM})
+        return RenderedError(status, chosen.fill(error, status), {"Content-Type": chosen.media_type})
+
+    return render
+
+
+def _statuses(spec: dict[str, Any]) -> set[str]:
+    return {
+        str(status)
+        for item in (spec.get("paths") or {}).values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for status in operation.get("responses") or {}
+    }

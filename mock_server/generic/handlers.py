@@ -1,0 +1,270 @@
+"""Handlers for a contract without a rules module: stored records where a lifecycle is clear,
+the contract's examples or generated data otherwise.
+
+Records live in the store under their collection's path (parent parameters filled in), keyed by
+id; a deleted record is replaced by a tombstone (the store never removes). Generated data is
+seeded per record (seed, collection, id) or per operation (seed, operationId): it does not
+depend on requests elsewhere, and the same ``--seed`` gives the same bodies on every start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from invoice_contracts.oas import resolve_refs
+
+from ..contracts import Contract, Operation
+from ..errors import ErrorKind, MockError
+from ..fakes import SchemaFaker, make_faker
+from ..prefer import forced_reply
+from ..rules import Call, Handler, Reply, SeedContext
+from ..store import Transaction
+from .lifecycle import Part, Resource, Role, properties_of
+
+__all__ = ["Generator", "lifecycle_handler", "stateless_handler", "under_records"]
+
+_TOMBSTONE = "__deleted__"
+
+
+class Generator:
+    """Seeded fake data and ids; reseeded from the mock's seed on every reset."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self._spec = spec
+        self._faker = make_faker(0)
+        # Until the first seeding (a state restored from --state-file skips it), data is still
+        # valid but tied to the clock rather than to --seed.
+        self._salt = 0
+        self._epoch = datetime.now(UTC).replace(microsecond=0)
+
+    def reseed(self, context: SeedContext) -> None:
+        self._salt = context.faker.random.getrandbits(64)
+        self._epoch = context.epoch
+
+    def _digest(self, *parts: object) -> bytes:
+        return hashlib.sha256(":".join(str(part) for part in (self._salt, *parts)).encode()).digest()
+
+    def fake(self, *parts: object) -> SchemaFaker:
+        """A faker for one record or operation. Handlers run under the store's lock, so the one
+        Faker instance is never shared between two requests at a time."""
+        self._faker.seed_instance(int.from_bytes(self._digest(*parts)[:8], "big"))
+        return SchemaFaker(self._spec, self._faker, self._epoch)
+
+    def new_id(self, tx: Transaction, collection: str, resource: Resource) -> Any:
+        while True:
+            number = tx.next_id(collection)
+            key: Any = (
+                number
+                if resource.integer_ids
+                else str(uuid.UUID(bytes=self._digest(collection, number)[:16], version=4))
+            )
+            if tx.get(collection, key) is None:
+                return key
+
+
+def _live(record: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    return None if record is None or _TOMBSTONE in record else record
+
+
+def _path(template: str, params: Mapping[str, Any]) -> str:
+    path = template
+    for name, value in params.items():
+        path = path.replace("{" + name + "}", str(value))
+    return path
+
+
+def _key(resource: Resource, value: Any) -> Any:
+    if not resource.integer_ids:
+        return str(value)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise _not_found(resource, value) from None
+
+
+def _not_found(resource: Resource, key: Any) -> MockError:
+    return MockError(404, f"No record {key} in {resource.collection_path}", kind=ErrorKind.NOT_FOUND)
+
+
+def _project(record: Mapping[str, Any], schema: Mapping[str, Any] | None) -> Any:
+    """The record as an operation's response schema shows it (its properties only)."""
+    if schema is None:
+        return None
+    properties = properties_of(schema)[0]
+    return {k: v for k, v in record.items() if k in properties} if properties else dict(record)
+
+
+def _unwrapped(resource: Resource, body: Any) -> dict[str, Any]:
+    """The request's fields, out of a one-key envelope (``{"thing": {...}}``) if it has one."""
+    if not isinstance(body, dict):
+        return {}
+    if len(body) == 1:
+        ((name, inner),) = body.items()
+        if isinstance(inner, dict) and name not in properties_of(resource.record)[0]:
+            return inner
+    return body
+
+
+def _writable(resource: Resource, body: Any) -> dict[str, Any]:
+    """The body's fields a client may set: record properties, not read-only, not the id."""
+    properties = properties_of(resource.record)[0]
+    return {
+        k: v
+        for k, v in _unwrapped(resource, body).items()
+        if k in properties and k != resource.id_field and not properties[k].get("readOnly")
+    }
+
+
+def _ordered(resource: Resource, record: Mapping[str, Any]) -> dict[str, Any]:
+    properties = properties_of(resource.record)[0]
+    return {
+        **{k: record[k] for k in properties if k in record},
+        **{k: v for k, v in record.items() if k not in properties},
+    }
+
+
+def _completed(resource: Resource, record: dict[str, Any], fake: SchemaFaker) -> dict[str, Any]:
+    """Required and read-only properties the client did not send, generated."""
+    properties, required = properties_of(resource.record)
+    for name, schema in properties.items():
+        if name not in record and (name in required or schema.get("readOnly")):
+            record[name] = fake.generate(schema, name, 1)
+    return _ordered(resource, record)
+
+
+class _Lifecycle:
+    def __init__(self, part: Part, generator: Generator, base_path: str) -> None:
+        self.part = part
+        self.resource = part.resource
+        self.generator = generator
+        self.base_path = base_path
+
+    def __call__(self, call: Call) -> Reply:
+        collection = _path(self.resource.collection_path, call.params)
+        role = self.part.role
+        if role is Role.CREATE:
+            return self._create(call, collection)
+        if role is Role.LIST:
+            return self._list(call, collection)
+        key = _key(self.resource, call.params[self.resource.id_param])
+        record = _live(call.tx.get(collection, key))
+        if record is None:
+            raise _not_found(self.resource, key)
+        if role is Role.READ:
+            return self._reply(record)
+        if role is Role.DELETE:
+            call.tx.put(collection, key, {_TOMBSTONE: True})
+            return self._reply(record)
+        changes = _writable(self.resource, call.body)
+        if role is Role.REPLACE:
+            # What the request cannot set (the id, server-made fields) and what a record must
+            # have stay; the rest is replaced by the body.
+            settable = properties_of(self.part.request or {})[0]
+            required = properties_of(self.resource.record)[1]
+            kept = {k: v for k, v in record.items() if k not in settable or k in required}
+            updated = _ordered(self.resource, {**kept, **changes})
+        else:
+            updated = _ordered(self.resource, {**record, **changes})
+        call.tx.put(collection, key, updated)
+        return self._reply(updated)
+
+    def _create(self, call: Call, collection: str) -> Reply:
+        resource = self.resource
+        given = _unwrapped(resource, call.body).get(resource.id_field)
+        if given is not None:
+            key = _key(resource, given)
+            if _live(call.tx.get(collection, key)) is not None:
+                raise MockError(
+                    409, f"{resource.id_field} {key} already exists", kind=ErrorKind.CONFLICT, field=resource.id_field
+                )
+        else:
+            key = self.generator.new_id(call.tx, collection, resource)
+        record = _completed(
+            resource, {**_writable(resource, call.body), resource.id_field: key}, self.generator.fake(collection, key)
+        )
+        call.tx.put(collection, key, record)
+        location = call.base_url + self.base_path + _path(resource.item_path, {**call.params, resource.id_param: key})
+        return Reply(self.part.success.status, self._body(record), self._headers(location=location))
+
+    def _list(self, call: Call, collection: str) -> Reply:
+        records = [self._body(r) for r in call.tx.values(collection) if _live(r) is not None]
+        schema = self.part.success.schema or {}
+        held = self.part.list_property
+        limit = (properties_of(schema)[0][held] if held else schema).get("maxItems")
+        records = records[: int(limit)] if limit is not None else records
+        headers = self._headers(count=len(records))
+        if held is None:
+            return Reply(self.part.success.status, records, headers)
+        envelope = self.generator.fake("list", collection).generate(schema)
+        for name, sub in properties_of(schema)[0].items():
+            if sub.get("type") == "integer" and name.lower() in ("count", "total", "total_count", "totalcount", "size"):
+                envelope[name] = len(records)
+            elif sub.get("type") == "boolean" and name.lower() in ("has_more", "hasmore", "more"):
+                envelope[name] = False
+        envelope[held] = records
+        return Reply(self.part.success.status, envelope, headers)
+
+    def _body(self, record: Mapping[str, Any]) -> Any:
+        schema = self.part.success.schema
+        if self.part.role is Role.LIST and schema is not None:
+            held = self.part.list_property
+            return _project(record, (properties_of(schema)[0][held] if held else schema).get("items") or {})
+        return _project(record, schema)
+
+    def _reply(self, record: Mapping[str, Any]) -> Reply:
+        return Reply(self.part.success.status, self._body(record), self._headers())
+
+    def _headers(self, *, location: str | None = None, count: int | None = None) -> dict[str, str]:
+        """The documented response headers: ``Location``, a list's total, and the other
+        required ones generated."""
+        fake = self.generator.fake("headers", self.resource.collection_path, self.part.role.value)
+        headers: dict[str, str] = {}
+        for name, definition in self.part.success.headers.items():
+            lowered = str(name).lower()
+            if lowered == "location" and location is not None:
+                headers[name] = location
+            elif count is not None and lowered.endswith(("total", "count")):
+                headers[name] = str(count)
+            elif definition.get("required"):
+                headers[name] = str(fake.generate(definition.get("schema") or {"type": "string"}, lowered))
+        return headers
+
+
+def lifecycle_handler(part: Part, generator: Generator, base_path: str) -> Handler:
+    return _Lifecycle(part, generator, base_path)
+
+
+def stateless_handler(contract: Contract, operation: Operation, generator: Generator) -> Handler:
+    """The operation's first success response, from its example or generated (the same on
+    every call: seeded by the operation)."""
+    node = resolve_refs(contract.spec, contract.spec["paths"][operation.path][operation.method])
+    statuses = [str(s) for s in node.get("responses") or {} if str(s).isdigit()]
+    status = next((s for s in statuses if s.startswith("2")), statuses[0] if statuses else None)
+
+    def handler(call: Call) -> Reply:
+        if status is None:
+            return Reply(204)
+        reply = forced_reply(operation.operation_id, node, {"code": status}, {}, generator.fake(operation.operation_id))
+        assert reply is not None  # a code was asked for
+        return reply
+
+    return handler
+
+
+def under_records(parents: list[Resource], handler: Handler) -> Handler:
+    """``handler`` for an operation below records' item paths: 404 unless each record exists."""
+    if not parents:
+        return handler
+
+    def checked(call: Call) -> Reply:
+        for parent in parents:
+            key = _key(parent, call.params[parent.id_param])
+            if _live(call.tx.get(_path(parent.collection_path, call.params), key)) is None:
+                raise _not_found(parent, key)
+        return handler(call)
+
+    return checked

@@ -1,0 +1,206 @@
+"""Which operations of a contract make up a resource lifecycle: create → read → update → delete.
+
+A create is a POST on a collection path ``P`` whose success response is an object with an id
+property; its read is the GET the create response's OpenAPI ``links`` point to (the link's
+parameter ``$response.body#/FIELD`` names the id property), or, without links, ``GET P/{x}``
+whose record has the same properties as the create response (the REST convention). The item
+path's PUT, PATCH and DELETE and the collection's GET (an array of records, or an object with
+one) join the lifecycle; every other operation is answered statelessly.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from invoice_contracts.oas import resolve_refs
+
+from ..contracts import Contract, Operation
+
+__all__ = ["Part", "Resource", "Role", "Success", "find_lifecycles", "properties_of", "success_of"]
+
+
+class Role(enum.Enum):
+    CREATE = "create"
+    LIST = "list"
+    READ = "read"
+    REPLACE = "replace"
+    MERGE = "merge"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True, eq=False)
+class Resource:
+    """A collection of records kept in the store under its collection path."""
+
+    collection_path: str
+    item_path: str
+    id_param: str
+    id_field: str
+    record: dict[str, Any]
+
+    @property
+    def integer_ids(self) -> bool:
+        return bool(properties_of(self.record)[0][self.id_field].get("type") == "integer")
+
+
+@dataclass(frozen=True)
+class Success:
+    """An operation's documented success response: status, headers and body schema (inlined)."""
+
+    status: int
+    headers: Mapping[str, Any]
+    schema: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Part:
+    """One operation's role in a resource's lifecycle."""
+
+    resource: Resource
+    role: Role
+    success: Success
+    request: dict[str, Any] | None
+    list_property: str | None = None
+
+
+def properties_of(schema: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """The properties and required names of an object schema, ``allOf`` parts merged."""
+    properties: dict[str, Any] = dict(schema.get("properties") or {})
+    required = set(schema.get("required") or ())
+    for part in schema.get("allOf") or ():
+        more, more_required = properties_of(part)
+        properties.update(more)
+        required |= more_required
+    return properties, required
+
+
+def _json_schema(spec: dict[str, Any], holder: Mapping[str, Any]) -> dict[str, Any] | None:
+    for media_type, content in (holder.get("content") or {}).items():
+        if "json" in media_type and isinstance(content.get("schema"), dict):
+            schema: dict[str, Any] = resolve_refs(spec, content["schema"])
+            return schema
+    return None
+
+
+def success_of(spec: dict[str, Any], node: Mapping[str, Any]) -> Success | None:
+    """The first documented 2xx response of an operation node."""
+    for status, response in (node.get("responses") or {}).items():
+        if str(status).isdigit() and str(status).startswith("2"):
+            resolved = resolve_refs(spec, response)
+            return Success(int(status), resolved.get("headers") or {}, _json_schema(spec, resolved))
+    return None
+
+
+def _node(contract: Contract, operation: Operation) -> dict[str, Any]:
+    node: dict[str, Any] = contract.spec["paths"][operation.path][operation.method]
+    return node
+
+
+def _item_param(collection: str, item: str) -> str | None:
+    """``x`` when ``item`` is ``collection/{x}``."""
+    rest = item.removeprefix(collection + "/")
+    if rest == item or not (rest.startswith("{") and rest.endswith("}")) or "/" in rest:
+        return None
+    return rest[1:-1]
+
+
+def _linked_read(contract: Contract, links: Mapping[str, Any], collection: str) -> tuple[Operation, str] | None:
+    """The GET a create response links to, and the id property the link reads."""
+    for entry in links.values():
+        link = resolve_refs(contract.spec, entry)
+        target = contract.operations.get(str(link.get("operationId", "")))
+        if target is None or target.method != "get":
+            continue
+        param = _item_param(collection, target.path)
+        parameters = link.get("parameters") or {}
+        expression = str(parameters.get(param) or parameters.get(f"path.{param}") or "")
+        field = expression.removeprefix("$response.body#/")
+        if param is not None and field and field != expression and "/" not in field:
+            return target, field
+    return None
+
+
+def _conventional_read(contract: Contract, collection: str, created: set[str]) -> tuple[Operation, str] | None:
+    for operation in contract.operations.values():
+        param = _item_param(collection, operation.path)
+        if operation.method != "get" or param is None:
+            continue
+        success = success_of(contract.spec, _node(contract, operation))
+        record = set(properties_of(success.schema)[0]) if success and success.schema else set()
+        if record != created:
+            continue
+        field = param if param in record else "id"
+        if field in record:
+            return operation, field
+    return None
+
+
+def _resource(contract: Contract, create: Operation) -> Resource | None:
+    node = _node(contract, create)
+    success = success_of(contract.spec, node)
+    if success is None or success.schema is None:
+        return None
+    created = set(properties_of(success.schema)[0])
+    response = next(r for s, r in node["responses"].items() if str(s) == str(success.status))
+    links = resolve_refs(contract.spec, response).get("links") or {}
+    found = _linked_read(contract, links, create.path) or _conventional_read(contract, create.path, created)
+    if found is None:
+        return None
+    read, field = found
+    read_success = success_of(contract.spec, _node(contract, read))
+    if read_success is None or read_success.schema is None or field not in created:
+        return None
+    if field not in properties_of(read_success.schema)[0]:
+        return None
+    param = _item_param(create.path, read.path)
+    assert param is not None  # both finders return an item-path GET
+    return Resource(create.path, read.path, param, field, read_success.schema)
+
+
+def _holds_records(resource: Resource, schema: Mapping[str, Any]) -> bool:
+    return schema.get("type") == "array" and resource.id_field in properties_of(schema.get("items") or {})[0]
+
+
+def _list_shape(resource: Resource, schema: dict[str, Any] | None) -> tuple[bool, str | None]:
+    """Whether a collection GET lists the records, and the property holding them (``None``: bare)."""
+    if schema is None:
+        return False, None
+    if _holds_records(resource, schema):
+        return True, None
+    held = next((str(name) for name, sub in properties_of(schema)[0].items() if _holds_records(resource, sub)), None)
+    return held is not None, held
+
+
+_ITEM_ROLES = {"get": Role.READ, "put": Role.REPLACE, "patch": Role.MERGE, "delete": Role.DELETE}
+
+
+def _parts(contract: Contract, resource: Resource, create: Operation) -> Iterator[tuple[str, Part]]:
+    for operation in contract.operations.values():
+        node = _node(contract, operation)
+        success = success_of(contract.spec, node)
+        if success is None:
+            continue
+        request = _json_schema(contract.spec, resolve_refs(contract.spec, node.get("requestBody") or {}))
+        if operation is create:
+            yield operation.operation_id, Part(resource, Role.CREATE, success, request)
+        elif operation.path == resource.item_path and operation.method in _ITEM_ROLES:
+            yield operation.operation_id, Part(resource, _ITEM_ROLES[operation.method], success, request)
+        elif operation.path == resource.collection_path and operation.method == "get":
+            lists, held = _list_shape(resource, success.schema)
+            if lists:
+                yield operation.operation_id, Part(resource, Role.LIST, success, request, held)
+
+
+def find_lifecycles(contract: Contract) -> dict[str, Part]:
+    """``operationId`` → its part in a lifecycle, for every operation that has one."""
+    found: dict[str, Part] = {}
+    for create in contract.operations.values():
+        if create.method != "post":
+            continue
+        resource = _resource(contract, create)
+        if resource is not None:
+            found.update(_parts(contract, resource, create))
+    return found
