@@ -81,14 +81,18 @@ class Operation:
         return f"#{self.pointer}/parameters/{index}" if index is not None else f"#{self.pointer}"
 
     def fixed_path_values(self) -> dict[str, str] | None:
-        """Values for every path parameter that has a default (or a single enum value); else None."""
+        """Values for every path parameter that has a default, a single enum value or (unless it
+        is an id) an example: a version, say. None when one names a record instead."""
         values: dict[str, str] = {}
         for name in self.path_params:
-            schema = (self.parameter(name, "path") or {}).get("schema", {})
+            parameter = self.parameter(name, "path") or {}
+            schema = parameter.get("schema", {})
             if "default" in schema:
                 values[name] = str(schema["default"])
             elif len(schema.get("enum", [])) == 1:
                 values[name] = str(schema["enum"][0])
+            elif ("example" in parameter or "example" in schema) and not name.lower().endswith("id"):
+                values[name] = str(parameter.get("example", schema.get("example")))
             else:
                 return None
         return values
