@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from .invariants import run_invariants
 from .profiles import Profile
 from .report import Report, Result, Status
 from .scenarios import Context, RunOptions, ScenarioFailure, SchemaTuning, Skip, find_pack
@@ -18,7 +19,7 @@ from .targets import Target, TargetError
 
 __all__ = ["LAYERS", "check_reachable", "run"]
 
-LAYERS = ("scenarios", "schema")
+LAYERS = ("scenarios", "invariants", "schema")
 
 
 def check_reachable(target: Target) -> None:
@@ -68,6 +69,11 @@ def run(
                     result = run_scenario(scenario, target, client, options)
                     report.results.append(result)
                     echo(result)
+        if "invariants" in layers:
+            print(f"Generic invariants of {target.contract_path.name}:", flush=True)
+            for result in run_invariants(target, client, options):
+                report.results.append(result)
+                echo(result)
         if "schema" in layers:
             discovered: dict[str, dict[str, object]] = {}
             if pack is not None and pack.tuning.discover is not None:

@@ -257,12 +257,14 @@ class Context:
         return body
 
 
-def run_scenario(scenario: Scenario, target: Target, client: httpx.Client, options: RunOptions) -> Result:
+def run_scenario(
+    scenario: Scenario, target: Target, client: httpx.Client, options: RunOptions, context: Context | None = None
+) -> Result:
     """Run one scenario: pass, fail, skip, or warn (a broken statement that is only inferred or
-    assumed, unless ``options.strict_assumptions``)."""
+    assumed, unless ``options.strict_assumptions``). ``context`` lets a caller share one."""
     if options.read_only and scenario.writes:
         return Result("scenario", scenario.name, Status.SKIP, "writes; skipped in a read-only run", scenario.source)
-    context = Context(target, client, options)
+    context = context or Context(target, client, options)
     started = time.perf_counter()
 
     def result(status: Status, message: str = "", exchanges: list[Exchange] | None = None) -> Result:

@@ -220,6 +220,10 @@ BROKEN: dict[str, Breakage] = {
 
 BROKEN.update(SUBTLE)
 
+from tests.broken.generic import GENERIC  # noqa: E402  (after Breakage, which it uses)
+
+BROKEN.update(GENERIC)
+
 MODULES = {"solvimon": solvimon, "chargeover": chargeover, "keyline": keyline}
 
 

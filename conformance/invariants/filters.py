@@ -1,0 +1,125 @@
+"""Every documented filter is honoured: each item returned satisfies it, and each known item
+that satisfies it is returned.
+
+A filter is a query parameter named after an item property with a compatible schema
+(``customer_id`` → ``customer_id``), an array parameter named after its plural (``statuses`` →
+``status``: the item's value is one of them), or a scalar named after an array property's
+singular (``tag`` → ``tags``: the item's array holds it). Values tried: both booleans, an enum's
+values, values the items have, and one value no item has (which must give an empty list).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from ..scenarios import Context, Scenario
+from .contract import ListOperation, merged
+from .paging import detect_paging
+from .session import Session, check, identity
+from .values import compatible, same
+
+__all__ = ["Filter", "detect_filters", "filter_invariants"]
+
+TRIED = 3
+ABSENT = "conformance-absent-value"
+
+
+@dataclass(frozen=True)
+class Filter:
+    name: str
+    schema: dict[str, Any]
+    prop: str
+    mode: str  # "equal", "member" (parameter is an array) or "contains" (property is an array)
+
+    def holds(self, item: dict[str, Any], value: Any) -> bool:
+        actual = item.get(self.prop)
+        if self.mode == "member":
+            return any(same(one, actual) for one in value)
+        if self.mode == "contains":
+            return any(same(value, one) for one in actual or [])
+        return same(value, actual)
+
+
+def detect_filters(listop: ListOperation) -> list[Filter]:
+    properties = listop.item_properties
+    paging = detect_paging(listop)
+    skip = set(paging.pointer_names) if paging else set()
+    found = []
+    for parameter in listop.operation.query():
+        name = str(parameter["name"])
+        schema = merged(parameter.get("schema"))
+        if name in skip:
+            continue
+        if schema.get("type") == "array":
+            items = merged(schema.get("items"))
+            for singular in (name.removesuffix("es"), name.removesuffix("s")):
+                if singular != name and singular in properties and compatible(items, properties[singular]):
+                    found.append(Filter(name, items, singular, "member"))
+                    break
+            continue
+        if name in properties and compatible(schema, properties[name]):
+            found.append(Filter(name, schema, name, "equal"))
+            continue
+        plural = properties.get(f"{name}s") or {}
+        if plural.get("type") == "array" and compatible(schema, merged(plural.get("items"))):
+            found.append(Filter(name, schema, f"{name}s", "contains"))
+    return found
+
+
+def filter_invariants(session: Session) -> list[Scenario]:
+    return [
+        Scenario(
+            f"{listop.operation_id}: filter {found.name} is honoured",
+            listop.operation.parameter_pointer(found.name),
+            partial(_honoured, session, listop, found),
+            writes=False,
+        )
+        for listop in session.lists
+        for found in detect_filters(listop)
+    ]
+
+
+def _values(found: Filter, items: list[Any]) -> list[Any]:
+    if found.schema.get("type") == "boolean":
+        return [True, False]
+    enum = [value for value in found.schema.get("enum", []) if value is not None]
+    if enum:
+        return enum[:TRIED]
+    seen: Counter[Any] = Counter()
+    for item in items:
+        values = item.get(found.prop) if found.mode == "contains" else [item.get(found.prop)]
+        seen.update(value for value in values or [] if isinstance(value, (str, int, float)))
+    common = [value for value, _ in seen.most_common(TRIED - 1)]
+    absent = ABSENT if found.schema.get("type") == "string" else int(found.schema.get("maximum", 10**9))
+    return [*common, absent]
+
+
+def _query(found: Filter, value: Any) -> dict[str, Any]:
+    sent = [value] if found.mode == "member" else value
+    if isinstance(value, bool):
+        sent = str(value).lower()
+    return {found.name: sent}
+
+
+def _honoured(session: Session, listop: ListOperation, found: Filter, context: Context) -> None:
+    everything = session.full_walk(context, listop).large.items
+    for value in _values(found, everything):
+        wanted = [value] if found.mode == "member" else value
+        query = _query(found, value)
+        returned = session.filtered(context, listop, query)
+        wrong = [identity(listop, item) for item in returned if not found.holds(item, wanted)]
+        check(
+            not wrong,
+            f"{found.name}={query[found.name]} returned {len(wrong)} item(s) whose {found.prop} does not match:"
+            f" {', '.join(map(str, wrong[:5]))}",
+        )
+        expected = {identity(listop, item) for item in everything if found.holds(item, wanted)}
+        missing = expected - {identity(listop, item) for item in returned}
+        check(
+            not missing,
+            f"{found.name}={query[found.name]} left out {len(missing)} matching item(s) the unfiltered list has:"
+            f" {', '.join(map(str, sorted(missing, key=str)[:5]))}",
+        )
