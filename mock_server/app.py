@@ -37,6 +37,7 @@ from . import apis
 from .access import AccessMiddleware
 from .admin import ADMIN_PREFIX, build_admin_app, minted_credentials
 from .auth import Credential, CredentialRegistry, security_map
+from .connexion_app import AsyncApp
 from .contracts import Contract, Operation, load_contract
 from .controls import Controls, Journal, parse_prefer, run_controlled
 from .encoding import EncodingCache, dump_json
@@ -90,7 +91,7 @@ class MockApp:
         self.store = Store(max_records=settings.max_records)
         self.credentials = CredentialRegistry()
         self.idempotency = IdempotencyCache(settings.idempotency_cache_size)
-        self._encoding = EncodingCache()
+        self._encoding = EncodingCache(known=self.store.json_of)
         self.controls = Controls(settings.latency_ms, settings.fault, settings.fault_rate, seed=settings.seed)
         self.journal = Journal(settings.journal_size)
         self.state_file = StateFile(settings.state_file) if settings.state_file else None
@@ -193,7 +194,7 @@ class MockApp:
             self.state_file.compact(self.store.snapshot())
 
     def _build(self, contract: Contract, rules: ApiRules) -> connexion.AsyncApp:
-        app = connexion.AsyncApp(
+        app = AsyncApp(
             f"mock_server.{contract.name}",
             validator_map=validator_map(),
             uri_parser_class=ExplodedArrayURIParser,
