@@ -87,6 +87,22 @@ class RecordCache:
         self._remember(packed, record, encoded, slots, key)
         return record
 
+    def load_all(self, slots: Slots) -> dict[Any, Record]:
+        """Every record of ``slots`` by key, decoded through the cache. Bulk reads do not
+        refresh the recency of records already cached: a list over a collection must not cost
+        an LRU update per record."""
+        entries = self._entries
+        loaded: dict[Any, Record] = {}
+        for key, packed in slots.items():
+            entry = entries.get(id(packed))
+            if entry is not None and entry[0] is packed:
+                loaded[key] = entry[1]
+            else:
+                encoded = _json(packed)
+                loaded[key] = record = json.loads(encoded)
+                self._remember(packed, record, encoded, slots, key)
+        return loaded
+
     def json_of(self, record: Any) -> bytes | None:
         """The JSON of a record this cache handed out and still holds, else ``None``."""
         return self._by_record.get(id(record))

@@ -83,15 +83,9 @@ class Transaction:
 
     def values(self, collection: str) -> list[Record]:
         """All records of a collection in insertion order, staged writes included."""
-        slots = self._namespace.get(collection, {})
-        staged = self._staged.get(collection, {})
-        merged: list[Record] = []
-        for key in slots:
-            record = staged[key] if key in staged else self._cache.load(slots, key)
-            if record is not None:
-                merged.append(record)
-        merged.extend(record for key, record in staged.items() if key not in slots)
-        return merged
+        merged = self._cache.load_all(self._namespace.get(collection, {}))
+        merged.update(self._staged.get(collection, {}))
+        return list(merged.values())
 
     def put(self, collection: str, key: Any, record: Record) -> None:
         self._staged.setdefault(collection, {})[key] = record
