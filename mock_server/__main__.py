@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import heap
 from .app import SetupError, create_app
 from .contracts import ContractError
 from .controls import FAULTS, ControlsError, parse_latency
@@ -117,6 +118,7 @@ def serve(argv: list[str]) -> int:
     # otherwise walks them all and shows up as p99 latency.
     gc.collect()
     gc.freeze()
+    heap.trim()
 
     if not _is_loopback(args.host) and not args.admin_token:
         print(

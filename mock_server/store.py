@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from . import heap
 from .records import RecordCache, Slots, fresh, pack_cold
 
 __all__ = ["Commit", "Store", "StoreFull", "Transaction"]
@@ -185,6 +186,7 @@ class Store:
             self._records = 0
             for commit in commits:
                 self.apply(commit)
+        heap.trim_soon()
 
     def clear(self, api: str) -> None:
         with self._lock:
