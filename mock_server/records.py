@@ -87,20 +87,22 @@ class RecordCache:
         self._remember(packed, record, encoded, slots, key)
         return record
 
-    def load_all(self, slots: Slots) -> dict[Any, Record]:
-        """Every record of ``slots`` by key, decoded through the cache. Bulk reads do not
+    def load_all(self, slots: Slots) -> list[Record]:
+        """Every record of ``slots`` in order, decoded through the cache. Bulk reads do not
         refresh the recency of records already cached: a list over a collection must not cost
         an LRU update per record."""
         entries = self._entries
-        loaded: dict[Any, Record] = {}
+        loaded: list[Record] = []
+        append = loaded.append
         for key, packed in slots.items():
             entry = entries.get(id(packed))
             if entry is not None and entry[0] is packed:
-                loaded[key] = entry[1]
+                append(entry[1])
             else:
                 encoded = _json(packed)
-                loaded[key] = record = json.loads(encoded)
+                record: Record = json.loads(encoded)
                 self._remember(packed, record, encoded, slots, key)
+                append(record)
         return loaded
 
     def json_of(self, record: Any) -> bytes | None:

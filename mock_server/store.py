@@ -84,8 +84,12 @@ class Transaction:
 
     def values(self, collection: str) -> list[Record]:
         """All records of a collection in insertion order, staged writes included."""
-        merged = self._cache.load_all(self._namespace.get(collection, {}))
-        merged.update(self._staged.get(collection, {}))
+        slots = self._namespace.get(collection, {})
+        staged = self._staged.get(collection)
+        if not staged:
+            return self._cache.load_all(slots)
+        merged = dict(zip(slots, self._cache.load_all(slots), strict=True))
+        merged.update(staged)
         return list(merged.values())
 
     def put(self, collection: str, key: Any, record: Record) -> None:
