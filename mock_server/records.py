@@ -26,7 +26,7 @@ from typing import Any
 
 from .encoding import dump_json
 
-__all__ = ["Packed", "RecordCache", "Slots", "fresh", "pack_cold"]
+__all__ = ["Packed", "RecordCache", "Slots", "fresh"]
 
 Record = dict[str, Any]
 Packed = bytes  # compact UTF-8 JSON (hot, starts with "{") or zlib-compressed JSON (cold)
@@ -66,12 +66,22 @@ class RecordCache:
         self.capacity = capacity
         self._entries: OrderedDict[int, tuple[Packed, Record, bytes, Slots, Any]] = OrderedDict()
         self._by_record: dict[int, bytes] = {}
+        # Any write bumps the generation; the last collection read whole is kept as a list
+        # while nothing was written (lists read whole collections on every request).
+        self._generation = 0
+        self._listed: tuple[Slots, int, list[Record]] | None = None
 
     def store(self, slots: Slots, key: Any, record: Record) -> None:
         """Write ``record`` into ``slots[key]`` hot, and cache it as the decoded form."""
         encoded = dump_json(record)
         slots[key] = encoded
+        self._generation += 1
         self._remember(encoded, record, encoded, slots, key)
+
+    def store_cold(self, slots: Slots, key: Any, record: Record) -> None:
+        """Write ``record`` into ``slots[key]`` compressed, without caching it (bulk loads)."""
+        slots[key] = pack_cold(record)
+        self._generation += 1
 
     def load(self, slots: Slots, key: Any) -> Record | None:
         """The shared decoded record at ``slots[key]`` (never mutate it)."""
@@ -91,6 +101,9 @@ class RecordCache:
         """Every record of ``slots`` in order, decoded through the cache. Bulk reads do not
         refresh the recency of records already cached: a list over a collection must not cost
         an LRU update per record."""
+        listed = self._listed
+        if listed is not None and listed[0] is slots and listed[1] == self._generation:
+            return list(listed[2])
         entries = self._entries
         loaded: list[Record] = []
         append = loaded.append
@@ -103,7 +116,8 @@ class RecordCache:
                 record: Record = json.loads(encoded)
                 self._remember(packed, record, encoded, slots, key)
                 append(record)
-        return loaded
+        self._listed = (slots, self._generation, loaded) if len(loaded) <= self.capacity else None
+        return list(loaded)
 
     def json_of(self, record: Any) -> bytes | None:
         """The JSON of a record this cache handed out and still holds, else ``None``."""
@@ -111,6 +125,8 @@ class RecordCache:
 
     def forget(self, slots: Iterable[Slots] | None = None) -> None:
         """Drop the entries of discarded ``slots`` (of every slot when ``None``)."""
+        self._generation += 1
+        self._listed = None
         dropped = None if slots is None else {id(s) for s in slots}
         for packed_id, entry in list(self._entries.items()):
             if dropped is None or id(entry[3]) in dropped:

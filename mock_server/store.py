@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import heap
-from .records import RecordCache, Slots, fresh, pack_cold
+from .records import RecordCache, Slots, fresh
 
 __all__ = ["Commit", "Store", "StoreFull", "Transaction"]
 
@@ -160,7 +160,7 @@ class Store:
             for collection, key, record in commit.records:
                 slots = namespace.setdefault(sys.intern(collection), {})
                 self._records += key not in slots
-                slots[_own(key)] = pack_cold(record)
+                self._cache.store_cold(slots, _own(key), record)
             self._counters.setdefault(commit.api, {}).setdefault(commit.tenant, {}).update(commit.counters)
 
     def snapshot(self) -> list[Commit]:
