@@ -17,8 +17,8 @@ mock: $(INSTALLED)
 	$(BIN)/mock-server $(ARGS)
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check mock_server conformance oas tests
-	$(BIN)/ruff format --check mock_server conformance oas tests
+	$(BIN)/ruff check mock_server conformance oas tests bench
+	$(BIN)/ruff format --check mock_server conformance oas tests bench
 
 contracts: $(INSTALLED)
 	$(BIN)/conformance lint openapi/*.yaml
