@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 from . import heap
-from .app import SetupError, create_app
 from .contracts import ContractError
 from .controls import FAULTS, ControlsError, parse_latency
 from .settings import MockSettings
@@ -93,10 +92,12 @@ def _is_loopback(host: str) -> bool:
 def serve(argv: list[str]) -> int:
     args = _serve_parser().parse_args(argv)
     started = time.perf_counter()
-    # Building the apps and seeding allocate millions of objects that all live as long as the
-    # process: collecting while they are made only walks them again and again (a third of the
-    # startup time in a profile). One collection at the end, then they are frozen (below).
+    # Importing Connexion, building the apps and seeding allocate millions of objects that all
+    # live as long as the process: collecting while they are made only walks them again and
+    # again. One collection at the end, then they are frozen (below).
     gc.disable()
+    from .app import SetupError, create_app
+
     try:
         settings = _settings(args)
         if args.watch:
