@@ -71,9 +71,8 @@ class RecordCache:
         self._generation = 0
         self._listed: tuple[Slots, int, list[Record]] | None = None
 
-    def store(self, slots: Slots, key: Any, record: Record) -> None:
-        """Write ``record`` into ``slots[key]`` hot, and cache it as the decoded form."""
-        encoded = dump_json(record)
+    def store(self, slots: Slots, key: Any, record: Record, encoded: bytes) -> None:
+        """Write ``record`` (encoded as ``encoded``) into ``slots[key]`` hot, and cache it."""
         slots[key] = encoded
         self._generation += 1
         self._remember(encoded, record, encoded, slots, key)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import heap
+from .encoding import dump_json
 from .records import RecordCache, Slots, fresh
 
 __all__ = ["Commit", "Store", "StoreFull", "Transaction"]
@@ -115,11 +116,18 @@ class Transaction:
         ]
         return Commit(api, tenant, records, dict(self._staged_counters))
 
-    def _commit(self) -> None:
-        for collection, records in self._staged.items():
-            slots = self._namespace.setdefault(collection, {})
-            for key, record in records.items():
-                self._cache.store(slots, key, record)
+    def _encode(self) -> list[tuple[str, Any, Record, bytes]]:
+        """Every staged record with its JSON, made before anything is applied: a record that
+        cannot be encoded fails the whole transaction, not half of it."""
+        return [
+            (collection, key, record, dump_json(record))
+            for collection, records in self._staged.items()
+            for key, record in records.items()
+        ]
+
+    def _commit(self, encoded: list[tuple[str, Any, Record, bytes]]) -> None:
+        for collection, key, record, json in encoded:
+            self._cache.store(self._namespace.setdefault(collection, {}), key, record, json)
         self._counters.update(self._staged_counters)
 
 
@@ -145,12 +153,13 @@ class Store:
             counters = self._counters.setdefault(api, {}).setdefault(tenant, {})
             tx = Transaction(namespace, counters, self._cache)
             yield tx
+            encoded = tx._encode()
             added = tx._staged_count()
             if self._records + added > self.max_records:
                 raise StoreFull(f"the store holds {self._records} records; its cap is {self.max_records}")
             if self.on_commit is not None and (tx._staged or tx._staged_counters):
                 self.on_commit(tx._changes(api, tenant))
-            tx._commit()
+            tx._commit(encoded)
             self._records += added
 
     def apply(self, commit: Commit) -> None:
