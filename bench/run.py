@@ -1,24 +1,24 @@
-"""Side-by-side benchmark: our mock against Stoplight Prism on openapi/solvimon.yaml.
+"""Side-by-side benchmark: our mock against Stoplight Prism on openapi/solvimon.yaml, with targets.
 
-    .venv/bin/python bench/run.py [--duration 10] [--connections 32] [--skip-prism]
+    .venv/bin/python bench/run.py [--duration 10] [--connections 32] [--invoices 100000]
+                                  [--skip-prism] [--skip-conformance]
 
 Installs what it needs: wrk from Debian (apt-get) if missing, Prism at a pinned version into
-bench/.prism with npm. Loopback only; every load is bounded by --duration. Prints requests/s,
-p50 and p99 for each request on both servers and our/Prism ratios, then for our mock only:
-time from process start to the first 200, RSS with the fixtures and after 100,000 stored
-invoices, and the `conformance run --profile ci` time per API. Writes the table as Markdown
-to bench/results.md. docs/performance.md explains how to read it.
+bench/.prism with npm. Loopback only; every load is bounded by --duration (after a 2 s warm-up).
+Prints requests/s, p50, p99 and the server's CPU time per request for each request on both
+servers, then for our mock only: time from process start to the first 200, RSS with the
+fixtures and after --invoices more stored invoices (imported through the admin API), and the
+`conformance run --profile ci` time per API. Ends with each target of issue 17 and whether it is
+met. Writes it all as Markdown to bench/results.md; docs/performance.md explains how to read it.
+About 5 minutes on 2 quiet cores (plus the first Prism install).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,33 +26,28 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
-from invoice_contracts.credentials import mock_flags  # noqa: E402
+from bench.measure import (
+    BENCH_INVOICES,
+    KEY,
+    ROOT,
+    Load,
+    free_port,
+    memory_per_invoice,
+    start_mock,
+    startup_seconds,
+    stop,
+    wait_ready,
+    wrk,
+)
+from invoice_contracts.credentials import mock_flags
 
 PRISM_VERSION = "5.16.0"
 PRISM_DIR = ROOT / "bench" / ".prism"
 PRISM_BIN = PRISM_DIR / "node_modules" / ".bin" / "prism"
-KEY = "sk_test_all"
-BENCH_INVOICES = 2000  # FINAL invoices the credit load spreads over
-
-
-@dataclass
-class Load:
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    non_2xx: int
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def ensure_tools(skip_prism: bool) -> None:
@@ -80,18 +75,6 @@ def ensure_tools(skip_prism: bool) -> None:
         )
 
 
-def wait_ready(url: str, headers: dict[str, str], timeout: float = 60) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        try:
-            if httpx.get(url, headers=headers, timeout=1).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.TransportError:
-            pass
-        time.sleep(0.02)
-    raise RuntimeError(f"{url} did not answer 200 within {timeout} s")
-
-
 def bench_fixtures(directory: Path) -> None:
     """The project's fixtures plus BENCH_INVOICES FINAL invoices on plat_alpha for the credit load."""
     shutil.copytree(ROOT / "fixtures", directory)
@@ -110,97 +93,6 @@ def bench_fixtures(directory: Path) -> None:
             }
         )
     (directory / "solvimon.yaml").write_text(yaml.safe_dump(solvimon))
-
-
-WRK_SCRIPT = """
-math.randomseed(7)
-local method, key, body = "{method}", "{key}", '{body}'
-request = function()
-  local path = "{path}"
-  if string.find(path, "RANDOM") then
-    path = string.gsub(path, "RANDOM", string.format("%05d", math.random(0, {count} - 1)))
-  end
-  local headers = {{}}
-  headers["X-API-KEY"] = key
-  if body ~= "" then headers["Content-Type"] = "application/json" end
-  return wrk.format(method, path, headers, body ~= "" and body or nil)
-end
-done = function(summary, latency, requests)
-  io.write(string.format("JSON {{\\"rps\\": %f, \\"p50\\": %f, \\"p99\\": %f, \\"non2xx\\": %d}}\\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read
-      + summary.errors.write + summary.errors.timeout))
-end
-"""
-
-
-def wrk(base: str, method: str, path: str, body: str, duration: int, connections: int) -> Load:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT.format(method=method, key=KEY, body=body, path=path, count=BENCH_INVOICES))
-    try:
-        output = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script.name, base],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=duration + 60,
-        ).stdout
-    finally:
-        os.unlink(script.name)
-    data = json.loads(re.search(r"JSON (\{.*\})", output).group(1))  # type: ignore[union-attr]
-    return Load(data["rps"], data["p50"], data["p99"], data["non2xx"])
-
-
-REQUESTS = [
-    ("GET /v1/invoices/{id}", "GET", "/v1/invoices/inv_bench_RANDOM", ""),
-    ("GET /v1/invoices?limit=50", "GET", "/v1/invoices?limit=50", ""),
-    (
-        "POST /v1/invoices/{id}/credit",
-        "POST",
-        "/v1/invoices/inv_bench_RANDOM/credit",
-        '{"periods": [{"period_order": 0, "amount": {"quantity": "0.01", "currency": "EUR"}}]}',
-    ),
-]
-
-
-def start_mock(fixtures: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str, float]:
-    port = free_port()
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "--port", str(port), "--fixtures", str(fixtures), *extra],
-        cwd=ROOT,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_ready(base + "/v1/invoices/inv_alpha_0001", {"X-API-KEY": KEY})
-    return process, base, time.perf_counter() - started
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
-def load_100k_invoices(base: str) -> None:
-    state = httpx.get(base + "/__mock/state", timeout=60).json()
-    alpha = next(c for c in state["commits"] if c["api"] == "solvimon" and c["tenant"] == "plat_alpha")
-    template = next(
-        record for collection, key, record in alpha["records"] if collection == "invoices" and key == "inv_alpha_0001"
-    )
-    for number in range(100_000):
-        invoice = dict(template, id=f"inv_load_{number:06d}", invoice_number=f"LOAD-{number:06d}")
-        alpha["records"].append(["invoices", invoice["id"], invoice])
-    httpx.put(base + "/__mock/state", json=state, timeout=300).raise_for_status()
 
 
 def conformance_command(api: str, base: str, *extra: str) -> list[str]:
@@ -232,71 +124,141 @@ def conformance_seconds(base: str) -> dict[str, float]:
     return timings
 
 
+REQUESTS: list[tuple[str, tuple[str, str, str]]] = [
+    ("GET /v1/invoices/{id}", ("GET", "/v1/invoices/inv_bench_RANDOM", "")),
+    ("GET /v1/invoices?limit=50", ("GET", "/v1/invoices?limit=50", "")),
+    (
+        "POST /v1/invoices/{id}/credit",
+        (
+            "POST",
+            "/v1/invoices/inv_bench_RANDOM/credit",
+            '{"periods": [{"period_order": 0, "amount": {"quantity": "0.01", "currency": "EUR"}}]}',
+        ),
+    ),
+]
+# Issue 17: requests/s each request must reach with request validation on.
+THROUGHPUT_TARGETS = {
+    "GET /v1/invoices/{id}": 2000,
+    "GET /v1/invoices?limit=50": 1000,
+    "POST /v1/invoices/{id}/credit": 1500,
+}
+TAIL_RATIO, TAIL_MS = 4.0, 50.0  # p99 <= 4 x p50 and <= 50 ms
+KB_PER_INVOICE = 3.0
+STARTUP_SECONDS = 1.0
+
+
+@dataclass
+class Row:
+    server: str
+    request: str
+    load: Load
+
+
+def load_mock(fixtures: Path, workdir: Path, duration: int, connections: int) -> list[Row]:
+    rows = []
+    variants: list[tuple[str, tuple[str, ...], list[tuple[str, tuple[str, str, str]]]]] = [
+        ("mock", (), REQUESTS),
+        ("mock + response validation", ("--validate-responses",), REQUESTS),
+        ("mock + --state-file (fsync per write)", ("--state-file", str(workdir / "state.json")), REQUESTS[2:]),
+    ]
+    for label, extra, requests in variants:
+        process, base, _ = start_mock(fixtures, *extra)
+        try:
+            for name, request in requests:
+                rows.append(Row(label, name, wrk(base, process.pid, request, duration, connections)))
+                print(f"{label:<38} {name:<32} {rows[-1].load}", flush=True)
+        finally:
+            stop(process)
+    return rows
+
+
+def load_prism(duration: int, connections: int) -> list[Row]:
+    port = free_port()
+    prism = subprocess.Popen(
+        [
+            str(PRISM_BIN),
+            "mock",
+            str(ROOT / "openapi" / "solvimon.yaml"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--errors",
+            "false",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    rows = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(base + "/v1/invoices/x", {"X-API-KEY": KEY})
+        for name, request in REQUESTS:
+            rows.append(Row("Prism " + PRISM_VERSION, name, wrk(base, prism.pid, request, duration, connections)))
+            print(f"{'Prism':<38} {name:<32} {rows[-1].load}", flush=True)
+    finally:
+        stop(prism)
+    return rows
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**not met**"
+
+
+def targets(
+    rows: list[Row], startups: list[float], rss: tuple[float, float] | None, invoices: int, connections: int
+) -> list[str]:
+    mock = {row.request: row.load for row in rows if row.server == "mock"}
+    lines = ["| Target | Result | |", "|---|---|---|"]
+    for name, wanted in THROUGHPUT_TARGETS.items():
+        got = mock[name].requests_per_second
+        lines.append(
+            f"| `{name}` ≥ {wanted:,} requests/s, request validation on | {got:,.0f} | {verdict(got >= wanted)} |"
+        )
+    for name, load in mock.items():
+        ok = load.p99_ms <= TAIL_RATIO * load.p50_ms and load.p99_ms <= TAIL_MS
+        lines.append(
+            f"| `{name}` at {connections} connections: p99 ≤ {TAIL_RATIO:g} × p50 and ≤ {TAIL_MS:g} ms"
+            f" | p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms ({load.p99_ms / load.p50_ms:.1f}×)"
+            f" | {verdict(ok)} |"
+        )
+    if rss is not None:
+        per_invoice = (rss[1] - rss[0]) * 1024 / invoices
+        lines.append(
+            f"| ≤ {KB_PER_INVOICE:g} KB of RSS per stored invoice | {per_invoice:.2f} KB"
+            f" ({rss[1] - rss[0]:,.0f} MB above the mock with its fixtures for {invoices:,}) |"
+            f" {verdict(per_invoice <= KB_PER_INVOICE)} |"
+        )
+    median = sorted(startups)[len(startups) // 2]
+    lines.append(
+        f"| Startup ≤ {STARTUP_SECONDS:g} s to the first 200 (median of {len(startups)}) | {median:.2f} s"
+        f" | {verdict(median <= STARTUP_SECONDS)} |"
+    )
+    return lines
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=32)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per load (default %(default)s)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default %(default)s)")
+    parser.add_argument("--invoices", type=int, default=100_000, help="invoices imported for the memory measure")
     parser.add_argument("--skip-prism", action="store_true")
+    parser.add_argument("--skip-conformance", action="store_true")
     args = parser.parse_args()
     ensure_tools(args.skip_prism)
-    rows: list[tuple[str, str, Load]] = []
+    started = time.monotonic()
     with tempfile.TemporaryDirectory() as workdir:
         fixtures = Path(workdir) / "fixtures"
         bench_fixtures(fixtures)
-        state_file = str(Path(workdir) / "state.json")
-        variants: list[tuple[str, tuple[str, ...], list[tuple[str, str, str, str]]]] = [
-            ("mock", (), REQUESTS),
-            ("mock + response validation", ("--validate-responses",), REQUESTS),
-            ("mock + --state-file (fsync per write)", ("--state-file", state_file), REQUESTS[2:]),
-        ]
-        for label, extra, requests in variants:
-            process, base, _ = start_mock(fixtures, *extra)
-            try:
-                for name, method, path, body in requests:
-                    rows.append((label, name, wrk(base, method, path, body, args.duration, args.connections)))
-                    print(f"{label:<28} {name:<32} {rows[-1][2]}", flush=True)
-            finally:
-                stop(process)
-        if not args.skip_prism:
-            port = free_port()
-            prism = subprocess.Popen(
-                [
-                    str(PRISM_BIN),
-                    "mock",
-                    str(ROOT / "openapi" / "solvimon.yaml"),
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "--errors",
-                    "false",
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                base = f"http://127.0.0.1:{port}"
-                wait_ready(base + "/v1/invoices/x", {"X-API-KEY": KEY})
-                for name, method, path, body in REQUESTS:
-                    rows.append(
-                        ("Prism " + PRISM_VERSION, name, wrk(base, method, path, body, args.duration, args.connections))
-                    )
-                    print(f"{'Prism':<28} {name:<32} {rows[-1][2]}", flush=True)
-            finally:
-                stop(prism)
-        # Our mock only: startup, memory, conformance time.
-        startups = []
-        for _ in range(3):
-            process, base, seconds = start_mock(ROOT / "fixtures")
-            startups.append(seconds)
-            stop(process)
-        process, base, _ = start_mock(ROOT / "fixtures")
-        try:
-            rss_fixtures = rss_mb(process.pid)
-            load_100k_invoices(base)
-            rss_100k = rss_mb(process.pid)
-        finally:
-            stop(process)
+        rows = load_mock(fixtures, Path(workdir), args.duration, args.connections)
+    if not args.skip_prism:
+        rows += load_prism(args.duration, args.connections)
+    startups = startup_seconds()
+    print("startup to the first 200:", ", ".join(f"{s:.2f} s" for s in startups), flush=True)
+    rss = memory_per_invoice(args.invoices) if args.invoices else None
+    print(f"RSS with the fixtures, after {args.invoices:,} more invoices: {rss}", flush=True)
+    conformance: dict[str, float] = {}
+    if not args.skip_conformance:
         process, base, _ = start_mock(ROOT / "fixtures")
         try:
             conformance = conformance_seconds(base)
@@ -304,28 +266,36 @@ def main() -> int:
             stop(process)
     lines = [
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores,"
-        f" Python {platform.python_version()};"
-        f" wrk -t2 -c{args.connections} -d{args.duration}s on loopback; load generator and server share the machine.",
+        f" Python {platform.python_version()}; wrk -t2 -c{args.connections} -d{args.duration}s on loopback;"
+        f" load generator and server share the machine; run took {time.monotonic() - started:.0f} s.",
         "",
-        "| server | request | requests/s | p50 ms | p99 ms | non-2xx | ours / Prism |",
-        "|---|---|---|---|---|---|---|",
+        "| server | request | requests/s | p50 ms | p99 ms | server CPU ms/request | non-2xx | ours / Prism |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    prism = {name: load for label, name, load in rows if label.startswith("Prism")}
-    for label, name, load in rows:
+    prism = {row.request: row.load for row in rows if row.server.startswith("Prism")}
+    for row in rows:
+        load = row.load
         ratio = (
-            f"{load.requests_per_second / prism[name].requests_per_second:.2f}×"
-            if name in prism and not label.startswith("Prism")
+            f"{load.requests_per_second / prism[row.request].requests_per_second:.2f}×"
+            if row.request in prism and not row.server.startswith("Prism")
             else ""
         )
-        cells = f"{load.requests_per_second:,.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | {load.non_2xx}"
-        lines.append(f"| {label} | `{name}` | {cells} | {ratio} |")
-    lines += [
-        "",
-        f"Startup to first 200 (3 runs): {', '.join(f'{s:.2f} s' for s in startups)}",
-        f"RSS with the fixtures: {rss_fixtures:.0f} MB; after 100,000 more stored invoices: {rss_100k:.0f} MB",
-        "`conformance run --profile ci` against the mock: "
-        + ", ".join(f"{api} {s:.1f} s" for api, s in conformance.items()),
-    ]
+        cells = (
+            f"{load.requests_per_second:,.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f}"
+            f" | {load.cpu_ms_per_request:.2f} | {load.non_2xx}"
+        )
+        lines.append(f"| {row.server} | `{row.request}` | {cells} | {ratio} |")
+    lines += ["", f"Startup to first 200 ({len(startups)} runs): {', '.join(f'{s:.2f} s' for s in startups)}"]
+    if rss is not None:
+        lines.append(
+            f"RSS with the fixtures: {rss[0]:.0f} MB; after {args.invoices:,} more stored invoices: {rss[1]:.0f} MB"
+        )
+    if conformance:
+        lines.append(
+            "`conformance run --profile ci` against the mock: "
+            + ", ".join(f"{api} {s:.1f} s" for api, s in conformance.items())
+        )
+    lines += ["", "## Targets (issue 17)", "", *targets(rows, startups, rss, args.invoices, args.connections)]
     report = "\n".join(lines) + "\n"
     print("\n" + report)
     (ROOT / "bench" / "results.md").write_text(report)

@@ -26,6 +26,7 @@ from invoice_contracts.oas import resolve_refs
 
 from .access import AccessMiddleware, caller_of
 from .auth import security_map
+from .connexion_app import AsyncApp
 from .controls import parse_prefer
 from .discovery import ApiSource
 from .encoding import EncodingCache, dump_json
@@ -49,7 +50,7 @@ class Responder:
 
     def __init__(self, state: MockState) -> None:
         self.state = state
-        self.encoding = EncodingCache()
+        self.encoding = EncodingCache(known=state.store.json_of)
         self.fake = SchemaFaker({}, make_faker(state.settings.seed), FIXED_EPOCH)
 
     def respond(self, reply: Reply, *, replayed: bool) -> Response:
@@ -64,7 +65,7 @@ class Responder:
 def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> connexion.AsyncApp:
     """The Connexion app serving ``source``'s contract on ``state``."""
     contract, rules = source.contract, source.rules
-    app = connexion.AsyncApp(
+    app = AsyncApp(
         f"mock_server.{contract.name}",
         validator_map=validator_map(),
         uri_parser_class=ExplodedArrayURIParser,

@@ -4,13 +4,16 @@ Profiling the mock under load (py-spy, ``GET /v1/invoices?limit=50``) put a thir
 ``json.dumps``. Stored records are never mutated (a change replaces them, see ``store.py``), so
 the bytes of a record sent once can be sent again; a list reply is spliced from the bytes of
 its items. Entries hold a reference to their object, so an ``id`` cannot be reused while its
-bytes are remembered; the cache is bounded (least recently used first out).
+bytes are remembered; the cache is bounded (least recently used first out). Records read from
+the store come with their stored JSON (``known``), so a reply that is a stored record, or a
+list of them, is never encoded at all.
 """
 
 from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["EncodingCache", "dump_json"]
@@ -21,13 +24,17 @@ def dump_json(body: Any) -> bytes:
 
 
 class EncodingCache:
-    def __init__(self, capacity: int = 20_000) -> None:
+    def __init__(self, capacity: int = 20_000, known: Callable[[Any], bytes | None] | None = None) -> None:
         self._capacity = capacity
+        self._known = known or (lambda _: None)
         self._entries: OrderedDict[int, tuple[Any, bytes]] = OrderedDict()
 
     def _item(self, item: Any) -> bytes:
         if not isinstance(item, dict):
             return dump_json(item)
+        known = self._known(item)
+        if known is not None:
+            return known
         entry = self._entries.get(id(item))
         if entry is not None and entry[0] is item:
             self._entries.move_to_end(id(item))
@@ -45,6 +52,9 @@ class EncodingCache:
         """``body`` as JSON: a record, a list of records, or an object whose lists hold records."""
         if isinstance(body, list):
             return self._list(body)
+        known = self._known(body)
+        if known is not None:
+            return known
         if isinstance(body, dict) and any(
             isinstance(value, list) and value and isinstance(value[0], dict) for value in body.values()
         ):

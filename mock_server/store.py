@@ -5,21 +5,30 @@ the store's lock is held for the whole of it, writes are staged and applied only
 block ends without an exception, so no reader ever sees a half-written change and a failed
 rule leaves nothing behind. Stored objects are shared with readers and must not be mutated
 in place: ``Transaction.get_for_update`` hands out a private copy, ``put`` replaces it.
+
+Records are kept as encoded bytes with a bounded cache of decoded ones (``records.py``), so a
+stored record costs its compressed JSON rather than its Python objects; ``get`` returns the
+same object for as long as the record stays cached, and an equal one after.
 """
 
 from __future__ import annotations
 
 import copy
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from . import heap
+from .encoding import dump_json
+from .records import RecordCache, Slots, fresh
+
 __all__ = ["Commit", "Store", "StoreFull", "Transaction"]
 
 Record = dict[str, Any]
-_Namespace = dict[str, dict[Any, Record]]
+_Namespace = dict[str, Slots]
 
 
 @dataclass(frozen=True)
@@ -51,8 +60,9 @@ class StoreFull(Exception):
 class Transaction:
     """A staged view of one tenant's namespace."""
 
-    def __init__(self, namespace: _Namespace, counters: dict[str, int]) -> None:
+    def __init__(self, namespace: _Namespace, counters: dict[str, int], cache: RecordCache) -> None:
         self._namespace = namespace
+        self._cache = cache
         self._counters = counters
         self._staged: dict[str, dict[Any, Record]] = {}
         self._staged_counters: dict[str, int] = {}
@@ -62,17 +72,25 @@ class Transaction:
         staged = self._staged.get(collection)
         if staged is not None and key in staged:
             return staged[key]
-        return self._namespace.get(collection, {}).get(key)
+        slots = self._namespace.get(collection)
+        return None if slots is None else self._cache.load(slots, key)
 
     def get_for_update(self, collection: str, key: Any) -> Record | None:
         """A private deep copy of the record, to change and ``put`` back."""
-        record = self.get(collection, key)
-        return None if record is None else copy.deepcopy(record)
+        staged = self._staged.get(collection)
+        if staged is not None and key in staged:
+            return copy.deepcopy(staged[key])
+        packed = self._namespace.get(collection, {}).get(key)
+        return None if packed is None else fresh(packed)
 
     def values(self, collection: str) -> list[Record]:
         """All records of a collection in insertion order, staged writes included."""
-        merged = dict(self._namespace.get(collection, {}))
-        merged.update(self._staged.get(collection, {}))
+        slots = self._namespace.get(collection, {})
+        staged = self._staged.get(collection)
+        if not staged:
+            return self._cache.load_all(slots)
+        merged = dict(zip(slots, self._cache.load_all(slots), strict=True))
+        merged.update(staged)
         return list(merged.values())
 
     def put(self, collection: str, key: Any, record: Record) -> None:
@@ -98,17 +116,27 @@ class Transaction:
         ]
         return Commit(api, tenant, records, dict(self._staged_counters))
 
-    def _commit(self) -> None:
-        for collection, records in self._staged.items():
-            self._namespace.setdefault(collection, {}).update(records)
+    def _encode(self) -> list[tuple[str, Any, Record, bytes]]:
+        """Every staged record with its JSON, made before anything is applied: a record that
+        cannot be encoded fails the whole transaction, not half of it."""
+        return [
+            (collection, key, record, dump_json(record))
+            for collection, records in self._staged.items()
+            for key, record in records.items()
+        ]
+
+    def _commit(self, encoded: list[tuple[str, Any, Record, bytes]]) -> None:
+        for collection, key, record, json in encoded:
+            self._cache.store(self._namespace.setdefault(collection, {}), key, record, json)
         self._counters.update(self._staged_counters)
 
 
 class Store:
     """State of every API and tenant, with one lock for all writes."""
 
-    def __init__(self, max_records: int = 1_000_000) -> None:
+    def __init__(self, max_records: int = 1_000_000, cached_records: int = 4096) -> None:
         self._lock = threading.RLock()
+        self._cache = RecordCache(cached_records)
         self._data: dict[str, dict[str, _Namespace]] = {}
         self._counters: dict[str, dict[str, dict[str, int]]] = {}
         self._records = 0
@@ -123,14 +151,15 @@ class Store:
         with self._lock:
             namespace = self._data.setdefault(api, {}).setdefault(tenant, {})
             counters = self._counters.setdefault(api, {}).setdefault(tenant, {})
-            tx = Transaction(namespace, counters)
+            tx = Transaction(namespace, counters, self._cache)
             yield tx
+            encoded = tx._encode()
             added = tx._staged_count()
             if self._records + added > self.max_records:
                 raise StoreFull(f"the store holds {self._records} records; its cap is {self.max_records}")
             if self.on_commit is not None and (tx._staged or tx._staged_counters):
                 self.on_commit(tx._changes(api, tenant))
-            tx._commit()
+            tx._commit(encoded)
             self._records += added
 
     def apply(self, commit: Commit) -> None:
@@ -138,9 +167,9 @@ class Store:
         with self._lock:
             namespace = self._data.setdefault(commit.api, {}).setdefault(commit.tenant, {})
             for collection, key, record in commit.records:
-                records = namespace.setdefault(collection, {})
-                self._records += key not in records
-                records[key] = record
+                slots = namespace.setdefault(sys.intern(collection), {})
+                self._records += key not in slots
+                self._cache.store_cold(slots, _own(key), record)
             self._counters.setdefault(commit.api, {}).setdefault(commit.tenant, {}).update(commit.counters)
 
     def snapshot(self) -> list[Commit]:
@@ -151,9 +180,9 @@ class Store:
                     api,
                     tenant,
                     [
-                        (collection, key, record)
-                        for collection, records in namespace.items()
-                        for key, record in records.items()
+                        (collection, key, fresh(packed))
+                        for collection, slots in namespace.items()
+                        for key, packed in slots.items()
                     ],
                     dict(self._counters.get(api, {}).get(tenant, {})),
                 )
@@ -166,16 +195,29 @@ class Store:
         with self._lock:
             self._data.clear()
             self._counters.clear()
+            self._cache.forget()
             self._records = 0
             for commit in commits:
                 self.apply(commit)
+        heap.trim_soon()
 
     def clear(self, api: str) -> None:
         with self._lock:
             for namespace in self._data.pop(api, {}).values():
-                self._records -= sum(len(records) for records in namespace.values())
+                self._records -= sum(len(slots) for slots in namespace.values())
+                self._cache.forget(namespace.values())
             self._counters.pop(api, None)
 
     @property
     def record_count(self) -> int:
         return self._records
+
+    def json_of(self, record: Any) -> bytes | None:
+        """The stored JSON of a record a transaction handed out, while it is cached."""
+        return self._cache.json_of(record)
+
+
+def _own(key: Any) -> Any:
+    """A string key in its own memory: a key parsed from a large import would otherwise keep
+    the whole block of the parsed document it was allocated in resident after the import."""
+    return "".join(key) if isinstance(key, str) and len(key) > 1 else key

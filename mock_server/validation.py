@@ -21,6 +21,7 @@ import jsonschema_rs
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
+from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 from connexion.validators.json import JSONResponseBodyValidator
 from jsonschema import Draft4Validator
@@ -146,8 +147,38 @@ class ResponseBodyValidator(JSONResponseBodyValidator):
             )
 
 
+_PARAMETER_VALIDATORS: dict[int, tuple[Mapping[str, Any], Draft4Validator]] = {}
+
+
+def _parameter_validator(param: Mapping[str, Any]) -> Draft4Validator:
+    """The validator of one parameter definition, made once per definition object."""
+    entry = _PARAMETER_VALIDATORS.get(id(param))
+    if entry is None or entry[0] is not param:
+        entry = (param, Draft4Validator(param.get("schema", param), format_checker=Draft4Validator.FORMAT_CHECKER))
+        _PARAMETER_VALIDATORS[id(param)] = entry
+    return entry[1]
+
+
 class ParametersValidator(ParameterValidator):
-    """Path, query and header parameters, failing with the parameter's name as the field."""
+    """Path, query and header parameters, failing with the parameter's name as the field.
+
+    ``validate_parameter`` is Connexion's, except that it builds the Draft 4 validator of a
+    parameter once instead of deep-copying the definition and building one on every request.
+    """
+
+    @staticmethod
+    def validate_parameter(
+        parameter_type: str, value: Any, param: Mapping[str, Any], param_name: str | None = None
+    ) -> str | None:
+        if is_nullable(param) and is_null(value):
+            return None
+        if value is not None:
+            for error in _parameter_validator(param).iter_errors(value):
+                return str(error)
+            return None
+        if param.get("required"):
+            return f"Missing {parameter_type} parameter '{param['name']}'"
+        return None
 
     def validate_request(self, request: ConnexionRequest) -> None:
         checks = (

@@ -28,7 +28,8 @@ class DocumentError(Exception):
 
 def load_document(path: Path) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader (bundled with PyYAML's wheels) parses the same documents ten times faster.
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         # One line: YAML's messages span several, with a caret drawing; the CLIs print one line.
         reason = " ".join(str(exc).split())

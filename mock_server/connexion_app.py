@@ -1,0 +1,89 @@
+"""Connexion's ``AsyncApp`` with the work it repeats on every request done once per operation.
+
+Profiling the mock under load (py-spy, ``GET /v1/invoices/{id}``, see docs/performance.md)
+showed Connexion 3.3 redoing, for every request, work whose result never changes for an
+operation: ``AsyncOperation.fn`` builds a new ``StarletteDecorator`` whose wrapper decorates
+the view function again (parameter and response decorators, ``inspect.signature`` of the view)
+and builds a new URI parser; the security handlers inspect the signature of their check
+function twice. This subclass keeps Connexion's routing, security, parsing and validation and
+only builds those objects once: the same decorators, parser and check functions, reused.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import connexion
+from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
+from connexion.context import receive, scope
+from connexion.decorators import StarletteDecorator
+from connexion.operations import AbstractOperation
+from connexion.utils import inspect_function_arguments
+
+__all__ = ["AsyncApp"]
+
+
+class _DecorateOnce(StarletteDecorator):
+    """``StarletteDecorator`` that decorates its view function once, not on every call."""
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        decorated = self.decorate(function)
+        parser: list[Any] = []  # the operation's URI parser, made on the first call
+
+        @functools.wraps(function)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not parser:
+                # ``uri_parser`` reads the operation of the current request; one decorator
+                # serves one operation, so the parser is the same on every call.
+                parser.append(self.uri_parser)
+            request = self.framework.get_request(uri_parser=parser[0], scope=scope, receive=receive)
+            return await decorated(request)
+
+        return wrapper
+
+
+class _Operation(AsyncOperation):
+    @functools.cached_property
+    def fn(self) -> Callable[..., Any]:
+        return _DecorateOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
+
+
+class _Api(AsyncApi):
+    def make_operation(self, operation: AbstractOperation) -> AsyncOperation:
+        return _Operation.from_operation(operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+
+
+class _ASGIApp(AsyncASGIApp):
+    api_cls = _Api
+
+
+@functools.lru_cache(maxsize=1024)
+def _accepts_kwarg(func: Callable[..., Any], keyword: str) -> bool:
+    arguments, has_kwargs = inspect_function_arguments(func)
+    return bool(has_kwargs or keyword in arguments)
+
+
+def _checked_once(security_map: Mapping[str, type] | None) -> dict[str, type] | None:
+    """Security handler classes whose check-function signatures are inspected once."""
+    if security_map is None:
+        return None
+    return {
+        name: type(handler.__name__, (handler,), {"_accepts_kwarg": staticmethod(_accepts_kwarg)})
+        for name, handler in security_map.items()
+    }
+
+
+class AsyncApp(connexion.AsyncApp):
+    """``connexion.AsyncApp`` with per-operation objects built once (see the module docstring)."""
+
+    def __init__(self, import_name: str, **kwargs: Any) -> None:
+        super().__init__(import_name, **kwargs)
+        # No API is added yet, so swapping the innermost app is safe: Connexion builds its
+        # middleware stack around ``middleware.app`` only when the first request or lifespan comes.
+        self._middleware_app = _ASGIApp()
+        self.middleware.app = self._middleware_app
+
+    def add_api(self, specification: Any, *, security_map: Mapping[str, type] | None = None, **kwargs: Any) -> Any:
+        return super().add_api(specification, security_map=_checked_once(security_map), **kwargs)

@@ -1,0 +1,71 @@
+"""The store keeps records as (compressed) JSON bytes: reads, evictions and bulk loads keep its guarantees."""
+
+from __future__ import annotations
+
+import pytest
+
+from mock_server.encoding import EncodingCache
+from mock_server.store import Commit, Store
+
+INVOICE = {"id": "inv_1", "lines": [{"amount": "1.00", "tags": ["a"]}], "paid": False, "total": 1.5, "note": "é"}
+
+
+def test_reads_return_the_same_object_while_cached_and_an_equal_one_after_eviction() -> None:
+    store = Store(cached_records=2)
+    with store.transaction("api", "t") as tx:
+        for number in range(5):
+            tx.put("invoices", number, dict(INVOICE, id=f"inv_{number}"))
+    with store.transaction("api", "t") as tx:
+        first = tx.get("invoices", 4)
+        assert tx.get("invoices", 4) is first
+        evicted = tx.get("invoices", 0)  # records 0..2 left the cache of 2: stored compressed
+    assert evicted == dict(INVOICE, id="inv_0")
+    assert [record for _, _, record in store.snapshot()[0].records] == [dict(INVOICE, id=f"inv_{n}") for n in range(5)]
+    with store.transaction("api", "t") as tx:
+        assert [record["id"] for record in tx.values("invoices")] == [f"inv_{n}" for n in range(5)]
+
+
+def test_get_for_update_decodes_a_private_copy() -> None:
+    store = Store(cached_records=1)
+    with store.transaction("api", "t") as tx:
+        tx.put("invoices", 1, dict(INVOICE))
+    with store.transaction("api", "t") as tx:
+        copy = tx.get_for_update("invoices", 1)
+        assert copy is not None
+        copy["lines"][0]["tags"].append("changed")
+        assert tx.get("invoices", 1) == INVOICE
+
+
+def test_a_record_that_cannot_be_encoded_fails_the_whole_transaction() -> None:
+    store = Store()
+    with pytest.raises(TypeError), store.transaction("api", "t") as tx:
+        tx.put("invoices", 1, dict(INVOICE))
+        tx.put("invoices", 2, {"id": "inv_2", "bad": object()})
+    with store.transaction("api", "t") as tx:
+        assert tx.values("invoices") == []
+    assert store.record_count == 0
+
+
+def test_a_bulk_load_reads_back_equal_and_lists_see_later_writes() -> None:
+    store = Store()
+    store.replace([Commit("api", "t", [("invoices", f"inv_{n}", dict(INVOICE, id=f"inv_{n}")) for n in range(3)], {})])
+    with store.transaction("api", "t") as tx:
+        assert [record["id"] for record in tx.values("invoices")] == ["inv_0", "inv_1", "inv_2"]
+        tx.put("invoices", "inv_3", dict(INVOICE, id="inv_3"))
+    with store.transaction("api", "t") as tx:
+        listed = tx.values("invoices")
+        assert [record["id"] for record in listed] == ["inv_0", "inv_1", "inv_2", "inv_3"]
+        assert listed[0] == dict(INVOICE, id="inv_0")
+    assert store.record_count == 4
+
+
+def test_the_encoder_sends_a_stored_record_as_it_was_stored() -> None:
+    store = Store()
+    with store.transaction("api", "t") as tx:
+        tx.put("invoices", 1, dict(INVOICE))
+    encoder = EncodingCache(known=store.json_of)
+    with store.transaction("api", "t") as tx:
+        record = tx.get("invoices", 1)
+    assert store.json_of(record) is not None
+    assert encoder.encode(record) == store.json_of(record)
+    assert encoder.encode(record) == EncodingCache().encode(dict(INVOICE))
