@@ -76,6 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--report-dir", type=Path, default=Path("reports"))
     how.add_argument("--only", choices=LAYERS, help="run one layer only")
     how.add_argument("--quiet", action="store_true", help="hide Schemathesis' own progress output")
+    how.add_argument(
+        "--strict-assumptions",
+        action="store_true",
+        help="a broken statement the contract only infers or assumes fails the run (default: a warning)",
+    )
+    how.add_argument(
+        "--read-only", action="store_true", help="send only safe methods (GET, HEAD, OPTIONS): skip what writes"
+    )
 
     lint = commands.add_parser("lint", help="check that contracts are valid and testable")
     lint.add_argument("paths", nargs="+", type=Path, help="contract files or folders of contracts")
@@ -196,7 +204,16 @@ def _run(args: argparse.Namespace) -> int:
     profile = PROFILES[args.profile]
     if args.time_budget:
         profile = replace(profile, repeat_for_seconds=args.time_budget, timeout_seconds=args.time_budget * 2 + 300)
-    report = run(target, profile, seed=args.seed, report_dir=args.report_dir, layers=layers, quiet=args.quiet)
+    report = run(
+        target,
+        profile,
+        seed=args.seed,
+        report_dir=args.report_dir,
+        layers=layers,
+        quiet=args.quiet,
+        strict_assumptions=args.strict_assumptions,
+        read_only=args.read_only,
+    )
     print()
     print(report.table())
     print(f"\nReports: {args.report_dir / 'conformance-report.md'}, {args.report_dir / 'conformance-junit.xml'}")

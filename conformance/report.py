@@ -2,7 +2,10 @@
 
 Every failing result keeps the HTTP exchanges that showed the failure, so the Markdown report
 can print each one as a curl command (credentials are redacted where exchanges are recorded,
-with the headers the contract's security schemes name).
+with the headers the contract's security schemes name). A *warning* is a broken statement
+the contract only infers or assumes: listed with the statement it rests on, it does not fail
+the run. Every result names the inferred or assumed statements its checks rest on, so each
+report shows which checks rest on assumptions.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ BODY_LIMIT = 2000
 class Status(enum.Enum):
     PASS = "pass"
     FAIL = "fail"
+    WARN = "warn"
     SKIP = "skip"
 
 
@@ -54,6 +58,8 @@ class Result:
     source: str = ""
     seconds: float = 0.0
     exchanges: list[Exchange] = field(default_factory=list)
+    # The inferred or assumed statements the checks rest on ("pointer [level]").
+    rests_on: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -76,7 +82,8 @@ class Report:
         verdict = "does NOT conform" if self.failed else "conforms"
         return (
             f"{self.api} at {self.base_url} {verdict}: {counts[Status.PASS]} passed, {counts[Status.FAIL]} failed,"
-            f" {counts[Status.SKIP]} skipped in {self.seconds:.1f} s"
+            f" {counts[Status.WARN]} warnings (inferred or assumed statements), {counts[Status.SKIP]} skipped"
+            f" in {self.seconds:.1f} s"
         )
 
     def table(self) -> str:
@@ -86,7 +93,15 @@ class Report:
             note = (
                 f"  ({result.message.splitlines()[0]})" if result.status is not Status.PASS and result.message else ""
             )
-            lines.append(f"{result.layer:<9} {result.name:<{width}}  {result.status.value.upper()}{note}")
+            assumed = f"  [rests on {len(result.rests_on)} inferred/assumed]" if result.rests_on else ""
+            lines.append(f"{result.layer:<9} {result.name:<{width}}  {result.status.value.upper()}{assumed}{note}")
+        warnings = [r for r in self.results if r.status is Status.WARN]
+        if warnings:
+            lines += [
+                "",
+                "Warnings (a statement the contract only infers or assumes; --strict-assumptions fails them):",
+            ]
+            lines += [f"  {r.name}: {r.message.splitlines()[-1]}" for r in warnings]
         return "\n".join(lines)
 
     def write_junit(self, path: Path) -> None:
@@ -107,7 +122,13 @@ class Report:
                 name=result.name,
                 time=f"{result.seconds:.3f}",
             )
-            if result.status is Status.FAIL:
+            if result.rests_on:
+                properties = ET.SubElement(case, "properties")
+                for statement in result.rests_on:
+                    ET.SubElement(properties, "property", name="rests_on_assumption", value=statement)
+            if result.status is Status.WARN:
+                ET.SubElement(case, "system-out").text = "WARNING (not documented, so not a failure): " + result.message
+            elif result.status is Status.FAIL:
                 failure = ET.SubElement(
                     case, "failure", message=result.message.splitlines()[0] if result.message else "failed"
                 )
@@ -128,9 +149,18 @@ class Report:
             f"**{self.summary_line()}**",
             "",
         ]
-        lines += ["| layer | check | result | source |", "|---|---|---|---|"]
+        lines += ["| layer | check | result | source | rests on (inferred/assumed) |", "|---|---|---|---|---|"]
         for result in self.results:
-            lines.append(f"| {result.layer} | {result.name} | {result.status.value} | {result.source} |")
+            assumed = "<br>".join(f"`{s}`" for s in result.rests_on)
+            lines.append(f"| {result.layer} | {result.name} | {result.status.value} | {result.source} | {assumed} |")
+        warnings = [r for r in self.results if r.status is Status.WARN]
+        if warnings:
+            lines += ["", "## Warnings: statements the contract only infers or assumes", ""]
+            lines += ["Not failures (`--strict-assumptions` makes them so); check them against the vendor.", ""]
+            for result in warnings:
+                lines += [f"### {result.layer}: {result.name}", "", "```text", result.message, "```", ""]
+                for exchange in result.exchanges:
+                    lines += ["```sh", exchange.curl(), "```", ""]
         failures = [r for r in self.results if r.status is Status.FAIL]
         if failures:
             lines += ["", "## Failures"]

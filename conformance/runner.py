@@ -12,7 +12,7 @@ import httpx
 from .invariants import run_invariants
 from .profiles import Profile
 from .report import Report, Result, Status
-from .scenarios import Context, ScenarioFailure, SchemaTuning, Skip, find_pack
+from .scenarios import Context, RunOptions, ScenarioFailure, SchemaTuning, Skip, find_pack
 from .scenarios.base import run_scenario
 from .schema_layer import run_schema_layer
 from .targets import Target, TargetError
@@ -46,9 +46,15 @@ def run(
     report_dir: Path,
     layers: tuple[str, ...] = LAYERS,
     quiet: bool = False,
+    strict_assumptions: bool = False,
+    read_only: bool = False,
     echo: Callable[[Result], None] = _print_live,
 ) -> Report:
+    """``strict_assumptions``: a broken inferred or assumed statement fails instead of warning.
+    ``read_only``: only safe methods (scenarios that write are skipped, the schema layer only
+    tests GET/HEAD/OPTIONS operations)."""
     started = time.perf_counter()
+    options = RunOptions(strict_assumptions=strict_assumptions, read_only=read_only)
     report = Report(target.api, target.base_url, profile.name)
     pack = find_pack(target.source)
     report_dir.mkdir(parents=True, exist_ok=True)
@@ -60,19 +66,19 @@ def run(
             else:
                 print(f"Scenarios ({len(pack.scenarios)}) against {target.base_url}:", flush=True)
                 for scenario in pack.scenarios:
-                    result = run_scenario(scenario, target, client)
+                    result = run_scenario(scenario, target, client, options)
                     report.results.append(result)
                     echo(result)
         if "invariants" in layers:
             print(f"Generic invariants of {target.contract_path.name}:", flush=True)
-            for result in run_invariants(target, client):
+            for result in run_invariants(target, client, options):
                 report.results.append(result)
                 echo(result)
         if "schema" in layers:
             discovered: dict[str, dict[str, object]] = {}
             if pack is not None and pack.tuning.discover is not None:
                 try:
-                    discovered = pack.tuning.discover(Context(target, client))
+                    discovered = pack.tuning.discover(Context(target, client, options))
                 except (ScenarioFailure, Skip, KeyError, TypeError, ValueError) as exc:
                     print(
                         f"  note: could not discover test data ({exc}); Schemathesis will generate ids", file=sys.stderr
@@ -80,7 +86,7 @@ def run(
             print(f"Schema layer: Schemathesis, profile {profile.name}:", flush=True)
             tuning = pack.tuning if pack is not None else SchemaTuning()
             for result in run_schema_layer(
-                target, profile, tuning, discovered, seed=seed, report_dir=report_dir, quiet=quiet
+                target, profile, tuning, discovered, seed=seed, report_dir=report_dir, quiet=quiet, read_only=read_only
             ):
                 report.results.append(result)
                 echo(result)

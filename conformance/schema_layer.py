@@ -4,6 +4,20 @@ We drive Schemathesis through its documented command line and configuration file
 internal engine, so upgrades do not break us: this module writes a ``schemathesis.toml`` from
 the target, the profile and the API's tuning, runs ``st run`` (its live progress goes to the
 terminal), and turns its JUnit report into one result per operation.
+
+Verdicts are deterministic: the same seed against the same target state gives the same cases.
+Hypothesis' example database is off (``generation.database = "none"``): a database would replay
+earlier failures and so change later verdicts, and it would land in the user's working
+directory. ``st`` runs inside the report directory, so nothing it writes lands elsewhere.
+
+A schema-valid request may still be refused with a documented 4xx where the contract says a
+valid-looking value can be refused (``x-refusable-with: ['400']`` on the operation or on one of
+its parameters), or where the API's pack names a business rule that refuses it; only there is
+that status accepted by ``positive_data_acceptance``.
+
+A read-only run (``read_only``) includes only the safe methods and leaves out what sends other
+methods: the ``unsupported_method`` check, the ``Allow`` check that reads its answers, and the
+coverage phase's unexpected methods.
 """
 
 from __future__ import annotations
@@ -17,7 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from invoice_contracts.oas import server_base_path
+from invoice_contracts.oas import iter_operations, resolve_refs, server_base_path
 
 from . import toml
 from .profiles import Profile
@@ -25,13 +39,24 @@ from .report import Result, Status
 from .scenarios.base import SchemaTuning
 from .targets import Target
 
-__all__ = ["ALL_PHASES", "FAIL_ON_WARNINGS", "fail_on_warnings", "run_schema_layer", "schemathesis_config"]
+__all__ = [
+    "ALL_PHASES",
+    "FAIL_ON_WARNINGS",
+    "SAFE_METHODS",
+    "fail_on_warnings",
+    "refusals",
+    "run_schema_layer",
+    "schemathesis_config",
+]
 
 ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 # A green run must not hide missing auth or unusable test data (see docs/conformance.md).
 FAIL_ON_WARNINGS = ["missing_auth", "missing_test_data", "validation_mismatch"]
 # Schemathesis' default for positive_data_acceptance, to which business refusals are added.
 ACCEPTED_FOR_VALID_DATA = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Checks that send methods the operation does not have: not for a read-only run.
+UNSAFE_CHECKS = ("unsupported_method", "allow_header_conformance")
 
 
 def fail_on_warnings(tuning: SchemaTuning) -> list[str]:
@@ -44,6 +69,21 @@ def fail_on_warnings(tuning: SchemaTuning) -> list[str]:
     return list(FAIL_ON_WARNINGS)
 
 
+def refusals(contract: Mapping[str, Any], tuning: SchemaTuning) -> dict[str, tuple[str, ...]]:
+    """Per operationId, the documented statuses with which a schema-valid request may be refused:
+    the contract's ``x-refusable-with`` (on the operation or its parameters) and the pack's rules."""
+    found: dict[str, set[str]] = {op: set(statuses) for op, statuses in tuning.business_refusals.items()}
+    for entry in iter_operations(resolve_refs(dict(contract))):
+        operation = entry.operation
+        marked = [*operation.get("x-refusable-with", [])]
+        for parameter in entry.parameters:
+            marked += parameter.get("x-refusable-with", [])
+        documented = {str(status) for status in marked if str(status) in operation.get("responses", {})}
+        if documented:
+            found.setdefault(operation["operationId"], set()).update(documented)
+    return {op: tuple(sorted(statuses)) for op, statuses in found.items()}
+
+
 def schemathesis_config(
     target: Target,
     profile: Profile,
@@ -52,12 +92,16 @@ def schemathesis_config(
     *,
     seed: int,
     report_dir: Path,
+    read_only: bool = False,
 ) -> dict[str, Any]:
+    checks: dict[str, Any] = {"enabled": True}
+    if read_only:
+        checks.update({check: {"enabled": False} for check in UNSAFE_CHECKS})
     config: dict[str, Any] = {
         "seed": seed,
         "base-url": target.base_url.rstrip("/") + server_base_path(target.contract),
-        "generation": {"max-examples": profile.max_examples, "mode": "all"},
-        "checks": {"enabled": True},
+        "generation": {"max-examples": profile.max_examples, "mode": "all", "database": "none"},
+        "checks": checks,
         "warnings": {"fail-on": fail_on_warnings(tuning)},
         "auth": {"openapi": target.credentials.scheme_auth(target.security_schemes)},
         "reports": {
@@ -68,6 +112,9 @@ def schemathesis_config(
     }
     if profile.repeat_for_seconds:
         config["max-time"] = profile.repeat_for_seconds
+    if read_only:
+        # The coverage phase otherwise sends every method a path lacks (PUT, DELETE, TRACE...).
+        config["phases"]["coverage"]["unexpected-methods"] = []
     if profile.stateful_max_steps:
         config["phases"]["stateful"]["max-steps"] = profile.stateful_max_steps
     if target.tenant_headers:
@@ -75,10 +122,11 @@ def schemathesis_config(
     if tuning.fixed_parameters:
         config["parameters"] = dict(tuning.fixed_parameters)
     operations = []
-    for operation_id in sorted(set(tuning.business_refusals) | set(discovered)):
+    refused = refusals(target.contract, tuning)
+    for operation_id in sorted(set(refused) | set(discovered)):
         entry: dict[str, Any] = {"include-operation-id": operation_id}
-        if operation_id in tuning.business_refusals:
-            statuses = ACCEPTED_FOR_VALID_DATA + list(tuning.business_refusals[operation_id])
+        if operation_id in refused:
+            statuses = ACCEPTED_FOR_VALID_DATA + list(refused[operation_id])
             entry["checks"] = {"positive_data_acceptance": {"expected-statuses": statuses}}
         if operation_id in discovered:
             parameters: dict[str, Any] = dict(tuning.fixed_parameters)
@@ -133,12 +181,18 @@ def run_schema_layer(
     seed: int,
     report_dir: Path,
     quiet: bool,
+    read_only: bool = False,
 ) -> list[Result]:
     """Run Schemathesis; one result per operation, plus one for the run when it fails as a whole."""
+    report_dir = report_dir.resolve()
     report_dir.mkdir(parents=True, exist_ok=True)
     config_path = report_dir / "schemathesis.toml"
     config_path.write_text(
-        toml.dumps(schemathesis_config(target, profile, tuning, discovered, seed=seed, report_dir=report_dir))
+        toml.dumps(
+            schemathesis_config(
+                target, profile, tuning, discovered, seed=seed, report_dir=report_dir, read_only=read_only
+            )
+        )
     )
     junit = report_dir / "schemathesis-junit.xml"
     junit.unlink(missing_ok=True)
@@ -149,12 +203,14 @@ def run_schema_layer(
         "--config-file",
         str(config_path),
         "run",
-        str(target.contract_path),
+        str(target.contract_path.resolve()),
     ]
+    if read_only:
+        command += [arg for method in SAFE_METHODS for arg in ("--include-method", method)]
     started = time.perf_counter()
     try:
         completed = subprocess.run(
-            command, capture_output=quiet, text=True, check=False, timeout=profile.timeout_seconds
+            command, capture_output=quiet, text=True, check=False, timeout=profile.timeout_seconds, cwd=report_dir
         )
     except subprocess.TimeoutExpired:
         message = f"Schemathesis did not finish within {profile.timeout_seconds} s and was stopped"

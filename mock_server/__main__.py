@@ -1,20 +1,24 @@
 """``mock-server`` / ``python -m mock_server``: serve every contract from one process.
 
-``mock-server proxy --api NAME --upstream URL`` runs the validation proxy instead.
+``mock-server proxy --api NAME --upstream URL`` runs the validation proxy instead. The port is
+bound before anything is printed, so "ready" is only ever printed by a server that listens.
 """
 
 from __future__ import annotations
 
 import argparse
 import ipaddress
+import socket
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from .app import create_app
 from .contracts import ContractError
 from .controls import FAULTS, ControlsError, parse_latency
 from .discovery import SetupError
+from .listen import bind
 from .settings import MockSettings
 
 __all__ = ["main"]
@@ -23,7 +27,10 @@ __all__ = ["main"]
 def _serve_parser() -> argparse.ArgumentParser:
     defaults = MockSettings()
     parser = argparse.ArgumentParser(
-        prog="mock-server", description="Serve the invoicing contracts as one stateful mock."
+        prog="mock-server",
+        description="Serve the invoicing contracts as one stateful mock.",
+        epilog="mock-server proxy --api NAME --upstream URL runs the validation proxy instead"
+        " (mock-server proxy --help).",
     )
     parser.add_argument("--host", default=defaults.host, help="address to bind (default %(default)s)")
     parser.add_argument("--port", type=int, default=defaults.port, help="port (default %(default)s)")
@@ -50,6 +57,12 @@ def _serve_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--journal-size", type=int, default=defaults.journal_size, help="requests kept in the journal")
     parser.add_argument(
+        "--journal-body-bytes",
+        type=int,
+        default=defaults.journal_body_bytes,
+        help="request and response bytes the journal keeps per entry (default %(default)s)",
+    )
+    parser.add_argument(
         "--max-body-bytes", type=int, default=defaults.max_body_bytes, help="larger request bodies get 413"
     )
     parser.add_argument("--max-records", type=int, default=defaults.max_records, help="cap on stored records")
@@ -57,9 +70,20 @@ def _serve_parser() -> argparse.ArgumentParser:
         "--idempotency-cache", type=int, default=defaults.idempotency_cache_size, help="remembered Idempotency-Keys"
     )
     parser.add_argument("--state-file", type=Path, help="keep the state in this file (durable; loaded at start)")
+    parser.add_argument(
+        "--stubs", type=Path, metavar="PATH", help="load stubs from a JSON file or a directory (e.g. proxy --record)"
+    )
     cors = parser.add_mutually_exclusive_group()
     cors.add_argument("--cors-origins", help="comma-separated origins allowed by CORS (default: any origin)")
     cors.add_argument("--no-cors", action="store_true", help="turn CORS off")
+    parser.add_argument(
+        "--admin-cors-origins",
+        help="comma-separated origins whose pages may use the admin API (default: none, same-origin only)",
+    )
+    parser.add_argument(
+        "--allowed-hosts",
+        help="comma-separated host names accepted in Host besides IPs and localhost ('*': any; default: the --host)",
+    )
     parser.add_argument("--watch", action="store_true", help="reload when a contract or fixture file changes")
     parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     return parser
@@ -73,6 +97,9 @@ def _settings(args: argparse.Namespace) -> MockSettings:
         cors = tuple(origin.strip() for origin in args.cors_origins.split(",") if origin.strip())
     return MockSettings(
         host=args.host,
+        journal_body_bytes=args.journal_body_bytes,
+        admin_cors_origins=_names(args.admin_cors_origins),
+        allowed_hosts=_names(args.allowed_hosts),
         port=args.port,
         seed=args.seed,
         contracts_dir=args.contracts,
@@ -88,8 +115,32 @@ def _settings(args: argparse.Namespace) -> MockSettings:
         max_records=args.max_records,
         idempotency_cache_size=args.idempotency_cache,
         state_file=args.state_file,
+        stubs=args.stubs,
         cors_origins=cors,
     )
+
+
+def _names(value: str | None) -> tuple[str, ...]:
+    return tuple(name.strip() for name in (value or "").split(",") if name.strip())
+
+
+def _banner(
+    args: argparse.Namespace, settings: MockSettings, entries: list[dict[str, str]], stub_count: int
+) -> list[str]:
+    base = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}"
+    lines = [f"{entry['title']}: {base}{entry['swagger_ui']}" for entry in entries]
+    latency = f"{settings.latency_ms[0]}-{settings.latency_ms[1]} ms" if settings.latency_ms else "none"
+    fault = f"{settings.fault} for {settings.fault_rate:.0%} of requests" if settings.fault else "none"
+    stubs = f"{stub_count} from {settings.stubs}" if settings.stubs else str(stub_count)
+    lines.append(f"latency: {latency}; fault: {fault}; stubs: {stubs} (see {base}/__mock/stubs)")
+    lines.append(f"state file: {settings.state_file or 'none (in memory)'}")
+    pages = ", ".join(settings.admin_cors_origins)
+    lines.append(
+        "admin API: "
+        + ("token required" if settings.admin_token else "open, no token")
+        + (f"; pages from {pages} allowed" if pages else "; pages of other origins refused")
+    )
+    return lines
 
 
 def _is_loopback(host: str) -> bool:
@@ -104,15 +155,21 @@ def serve(argv: list[str]) -> int:
     started = time.perf_counter()
     try:
         settings = _settings(args)
+        sock = bind(args.host, args.port)
+    except (ControlsError, OSError) as exc:
+        print(f"mock-server: {exc}", file=sys.stderr)
+        return 2
+    try:
         if args.watch:
             from .reload import ReloadingApp
 
-            app: object = ReloadingApp(settings)
-            entries = app.index()  # type: ignore[attr-defined]
+            app: Any = ReloadingApp(settings)
+            mock = app.current
         else:
-            mock = create_app(settings)
-            app, entries = mock, mock.index()
+            app = mock = create_app(settings)
+        entries = mock.index()
     except (SetupError, ContractError, ControlsError) as exc:
+        sock.close()
         print(f"mock-server: {exc}", file=sys.stderr)
         return 2
     import gc
@@ -130,10 +187,20 @@ def serve(argv: list[str]) -> int:
             " can reset, export or import the state and mint credentials",
             file=sys.stderr,
         )
-    for entry in entries:
-        print(f"mock-server: {entry['title']}: http://{args.host}:{args.port}{entry['swagger_ui']}", file=sys.stderr)
-    print(f"mock-server: ready in {time.perf_counter() - started:.2f} s, seed {args.seed}", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, lifespan="on")  # type: ignore[arg-type]
+    banner = _banner(args, settings, entries, len(mock.state.stubs))
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if not self.should_exit:
+                for line in banner:
+                    print(f"mock-server: {line}", file=sys.stderr)
+                print(f"mock-server: ready in {time.perf_counter() - started:.2f} s, seed {args.seed}", file=sys.stderr)
+
+    config = uvicorn.Config(
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, lifespan="on"
+    )
+    Server(config).run(sockets=[sock])
     return 0
 
 

@@ -9,7 +9,10 @@ so nothing here or downstream reads Connexion's private scope keys.
 
 It fails closed: a request for an operation the contract secures that arrives without a
 principal (because a Connexion upgrade stopped handing the request to our checks, say) gets
-no verdict, and the endpoint (:func:`caller_of`) answers 500 instead of running unchecked.
+no caller, and an endpoint reached without one answers 500 (:func:`caller_of`): the rules
+never run without the permission check. (The refusal waits for the endpoint because a
+request Connexion does not route to an operation, such as ``/api/v3/invoice/%25`` for an
+integer id, passes no security check and must still end as Connexion's 404.)
 """
 
 from __future__ import annotations
@@ -30,17 +33,20 @@ ANONYMOUS = Principal("anonymous", frozenset())
 
 @dataclass(frozen=True)
 class Caller:
-    """Who calls and on which tenant, once the access check has passed."""
+    """Who calls which operation on which tenant, once the access check has passed."""
 
+    operation_id: str
     principal: Principal
     tenant: str
 
 
-def caller_of(scope: Scope) -> Caller:
-    """The access check's verdict for this request; refuses (500) when there is none."""
+def caller_of(scope: Scope, operation_id: str) -> Caller:
+    """The access check's verdict on this request for this operation; refuses (500) when there is none."""
     caller = scope.get(CALLER_SCOPE_KEY)
-    if not isinstance(caller, Caller):
-        raise MockError(500, "The access check did not run for this request", kind=ErrorKind.INTERNAL)
+    if not isinstance(caller, Caller) or caller.operation_id != operation_id:
+        raise MockError(
+            500, "No caller was established for this request (authentication or access check)", kind=ErrorKind.INTERNAL
+        )
     return caller
 
 
@@ -69,14 +75,11 @@ class AccessMiddleware:
         principal = scope.get(PRINCIPAL_SCOPE_KEY)
         if not isinstance(principal, Principal):
             if self._secured(operation):
-                # No verdict: Connexion did not route the request to this operation (a path our
-                # pattern matches but its converters do not: it answers 404), or it stopped
-                # calling our security handlers. The endpoint refuses to run without a verdict.
                 return None
             principal = ANONYMOUS
         if operation.permission and not principal.may(operation.permission):
             raise MockError(403, f"Missing permission {operation.permission}", kind=ErrorKind.FORBIDDEN)
-        return Caller(principal, self._tenant(scope, principal.tenants))
+        return Caller(operation.operation_id, principal, self._tenant(scope, principal.tenants))
 
     def _tenant(self, scope: Scope, allowed: tuple[str, ...]) -> str:
         header = self._contract.tenant_header

@@ -1,14 +1,14 @@
-"""The admin API under ``/__mock/``: reset, export/import, credentials, journal, controls.
+"""The admin API under ``/__mock/``: reset, state, credentials, stubs, journal and controls.
 
 It is described by its own small contract (``admin.yaml``) and served by Connexion like the
-APIs, so it gets request validation and a Swagger UI at ``/__mock/ui/``. With
-``--admin-token`` every admin request needs ``Authorization: Bearer <token>``.
+APIs, so it gets request validation and a Swagger UI at ``/__mock/ui/``. It works on the
+:class:`~mock_server.state.MockState` alone. With ``--admin-token`` every admin request needs
+``Authorization: Bearer <token>``. Answers are ``application/json``; errors
+``application/problem+json``.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -18,19 +18,25 @@ import connexion
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
+from starlette.responses import Response
 
 from invoice_contracts.oas import load_document
 
-from .auth import ALL_PERMISSIONS, Credential, CredentialRegistry, Principal, security_map
+from .auth import ALL_PERMISSIONS, Credential, CredentialRegistry, Principal, presenting_headers, security_map
 from .controls import ControlsError
+from .encoding import dump_json
+from .matching import MatcherError, RequestMatcher
 from .persistence import PersistenceError
-from .state import MINTED, MockState
+from .state import KEEPABLE, MINTED, MockState
 from .store import Commit
+from .stubs import StubError
 
 __all__ = ["ADMIN_PREFIX", "build_admin_app"]
 
 ADMIN_PREFIX = "/__mock"
 ADMIN_SPEC = Path(__file__).with_name("admin.yaml")
+PROBLEM = "application/problem+json"
+_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error"}
 
 
 class AdminError(Exception):
@@ -41,57 +47,59 @@ class AdminError(Exception):
 
 
 def _problem(status: int, detail: str) -> ConnexionResponse:
-    titles = {
-        400: "Bad Request",
-        401: "Unauthorized",
-        404: "Not Found",
-        405: "Method Not Allowed",
-        500: "Internal Server Error",
-    }
-    body = {"type": "about:blank", "title": titles.get(status, "Error"), "status": status, "detail": detail}
-    return ConnexionResponse(status_code=status, body=json.dumps(body).encode(), mimetype="application/problem+json")
+    body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail}
+    return ConnexionResponse(status_code=status, body=dump_json(body), mimetype=PROBLEM)
 
 
-def _json(body: Any, status: int = 200) -> ConnexionResponse:
-    return ConnexionResponse(status_code=status, body=json.dumps(body).encode(), mimetype="application/json")
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(dump_json(body), status, media_type="application/json")
+
+
+def _no_content() -> Response:
+    return Response(status_code=204)
+
+
+def _matcher(body: Any) -> RequestMatcher:
+    try:
+        return RequestMatcher.from_json(body)
+    except MatcherError as exc:
+        raise AdminError(400, str(exc)) from exc
 
 
 def _secret_for(scheme: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """A fresh secret for a security scheme and the request headers that present it."""
-    kind, http = scheme.get("type"), str(scheme.get("scheme", "")).lower()
-    if kind == "http" and http == "basic":
-        user, password = f"user_{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-        return f"{user}:{password}", {
-            "Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-        }
-    token = f"mock_{secrets.token_urlsafe(18)}"
-    if kind == "apiKey":
-        return token, {str(scheme["name"]): token}
-    return token, {"Authorization": f"Bearer {token}"}
+    if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+        secret = f"user_{secrets.token_hex(4)}:{secrets.token_urlsafe(12)}"
+    else:
+        secret = f"mock_{secrets.token_urlsafe(18)}"
+    return secret, presenting_headers(scheme, secret)
 
 
-def _handlers(mock: MockState) -> dict[str, Callable[..., Awaitable[Any]]]:
-    async def reset_state(api: str | None = None) -> ConnexionResponse:
+def _state_handlers(mock: MockState) -> dict[str, Callable[..., Awaitable[Response]]]:
+    async def reset_state(api: str | None = None, keep: list[str] | None = None) -> Response:
         if api is not None and api not in mock.sources:
-            return _problem(404, f"no API {api!r}; served: {', '.join(mock.sources)}")
-        mock.reset(api)
-        return ConnexionResponse(status_code=204)
+            raise AdminError(404, f"no API {api!r}; served: {', '.join(mock.sources)}")
+        unknown = sorted(set(keep or ()) - set(KEEPABLE))
+        if unknown:
+            raise AdminError(400, f"keep {', '.join(unknown)}: expected any of {', '.join(KEEPABLE)}")
+        mock.reset(api, tuple(keep or ()))
+        return _no_content()
 
-    async def export_state() -> ConnexionResponse:
+    async def export_state() -> Response:
         return _json(mock.export_state())
 
-    async def import_state(body: dict[str, Any]) -> ConnexionResponse:
+    async def import_state(body: dict[str, Any]) -> Response:
         try:
             commits = [Commit.from_json(entry) for entry in body["commits"]]
         except (KeyError, TypeError, ValueError) as exc:
-            return _problem(400, f"not a state export: {exc!r}")
+            raise AdminError(400, f"not a state export: {exc!r}") from exc
         unknown = sorted({c.api for c in commits} - set(mock.sources) - {MINTED[0]})
         if unknown:
-            return _problem(400, f"the export holds unknown APIs: {', '.join(unknown)}")
+            raise AdminError(400, f"the export holds unknown APIs: {', '.join(unknown)}")
         mock.import_state(commits)
-        return ConnexionResponse(status_code=204)
+        return _no_content()
 
-    async def list_credentials() -> ConnexionResponse:
+    async def list_credentials() -> Response:
         return _json(
             [
                 {
@@ -106,15 +114,27 @@ def _handlers(mock: MockState) -> dict[str, Callable[..., Awaitable[Any]]]:
             ]
         )
 
-    async def mint_credential(body: dict[str, Any]) -> ConnexionResponse:
+    async def mint_credential(body: dict[str, Any]) -> Response:
         api = body["api"]
         if api not in mock.sources:
             raise AdminError(400, f"no API {api!r}; served: {', '.join(mock.sources)}")
         source = mock.sources[api]
-        tenants = list(body.get("platform_ids") or [])
-        if source.contract.tenant_header and not tenants:
-            raise AdminError(400, f"{api} credentials need platform_ids (the tenants they may use)")
+        tenants = list(body.get("tenants") or body.get("platform_ids") or [])
+        tenant_header = source.contract.tenant_header
+        if tenant_header and not tenants:
+            raise AdminError(400, f"{api} credentials need tenants ({tenant_header} values they may use)")
+        if tenants and not tenant_header:
+            raise AdminError(400, f"{api} has no tenants; leave tenants out")
+        unknown_tenants = sorted(set(tenants) - mock.tenants(api))
+        if unknown_tenants:
+            known = ", ".join(sorted(mock.tenants(api)))
+            raise AdminError(400, f"unknown {tenant_header} {', '.join(unknown_tenants)}; known: {known}")
         permissions = list(body.get("permissions") or [ALL_PERMISSIONS])
+        documented = {o.permission for o in source.contract.operations.values() if o.permission}
+        unknown_permissions = sorted(set(permissions) - documented - {ALL_PERMISSIONS})
+        if unknown_permissions:
+            known = ", ".join(sorted(documented)) or "none (use *)"
+            raise AdminError(400, f"unknown permissions {', '.join(unknown_permissions)}; {api} knows: {known}")
         name = str(body.get("name") or f"minted-{secrets.token_hex(3)}")
         schemes = source.contract.spec.get("components", {}).get("securitySchemes", {})
         minted: list[dict[str, Any]] = []
@@ -139,28 +159,12 @@ def _handlers(mock: MockState) -> dict[str, Callable[..., Awaitable[Any]]]:
             "api": api,
             "name": name,
             "permissions": permissions,
+            "tenants": tenants,
             "platform_ids": tenants,
             "credentials": minted,
             "headers": headers,
         }
         return _json(result, 201)
-
-    async def read_journal(limit: int = 100) -> ConnexionResponse:
-        return _json({"capacity": mock.journal.capacity, "entries": mock.journal.entries(limit)})
-
-    async def clear_journal() -> ConnexionResponse:
-        mock.journal.clear()
-        return ConnexionResponse(status_code=204)
-
-    async def read_controls() -> ConnexionResponse:
-        return _json(mock.controls.to_json())
-
-    async def set_controls(body: dict[str, Any]) -> ConnexionResponse:
-        try:
-            mock.controls.update(body)
-        except (ControlsError, TypeError, KeyError) as exc:
-            raise AdminError(400, str(exc)) from exc
-        return _json(mock.controls.to_json())
 
     return {
         "resetState": reset_state,
@@ -168,8 +172,104 @@ def _handlers(mock: MockState) -> dict[str, Callable[..., Awaitable[Any]]]:
         "importState": import_state,
         "listCredentials": list_credentials,
         "mintCredential": mint_credential,
+    }
+
+
+def _control_handlers(mock: MockState) -> dict[str, Callable[..., Awaitable[Response]]]:
+    def stub_or_404(stub_id: str) -> Any:
+        stub = mock.stubs.get(stub_id)
+        if stub is None:
+            raise AdminError(404, f"no stub {stub_id!r}")
+        return stub
+
+    def parse(data: Any, stub_id: str | None = None) -> Any:
+        try:
+            return mock.stubs.parse(data, stub_id)
+        except StubError as exc:
+            raise AdminError(400, str(exc)) from exc
+
+    async def list_stubs() -> Response:
+        return _json({"stubs": [s.to_json() for s in mock.stubs.all()]})
+
+    async def create_stub(body: Any) -> Response:
+        stub = parse(body)
+        if mock.stubs.get(stub.id) is not None:
+            raise AdminError(400, f"a stub {stub.id!r} exists; PUT /__mock/stubs/{stub.id} replaces it")
+        return _json(mock.stubs.put(stub).to_json(), 201)
+
+    async def replace_stubs(body: Any) -> Response:
+        if not isinstance(body, list):
+            raise AdminError(400, "expected a list of stubs")
+        stubs = [parse(item) for item in body]
+        ids = [s.id for s in stubs]
+        if len(set(ids)) != len(ids):
+            raise AdminError(400, "two stubs have the same id")
+        mock.stubs.replace_all(stubs)
+        return _json({"stubs": [s.to_json() for s in mock.stubs.all()]})
+
+    async def remove_stubs(api: str | None = None) -> Response:
+        mock.stubs.clear(api)
+        return _no_content()
+
+    async def read_stub(stubId: str) -> Response:
+        return _json(stub_or_404(stubId).to_json())
+
+    async def replace_stub(stubId: str, body: Any) -> Response:
+        return _json(mock.stubs.put(parse(body, stubId)).to_json())
+
+    async def remove_stub(stubId: str) -> Response:
+        if not mock.stubs.remove(stubId):
+            raise AdminError(404, f"no stub {stubId!r}")
+        return _no_content()
+
+    async def stub_near_misses(stubId: str, limit: int = 3) -> Response:
+        matcher = stub_or_404(stubId).request
+        return _json({"near_misses": mock.journal.near_misses(matcher, limit)})
+
+    async def read_journal(
+        limit: int = 100, api: str | None = None, method: str | None = None, operationId: str | None = None
+    ) -> Response:
+        matcher = _matcher({k: v for k, v in (("api", api), ("method", method), ("operationId", operationId)) if v})
+        return _json({"capacity": mock.journal.capacity, "entries": mock.journal.entries(limit, matcher)})
+
+    async def clear_journal() -> Response:
+        mock.journal.clear()
+        return _no_content()
+
+    async def find_requests(body: Any, limit: int = 100) -> Response:
+        found = mock.journal.find(_matcher(body))
+        return _json({"count": len(found), "entries": [e.to_json() for e in found[-limit:]]})
+
+    async def count_requests(body: Any) -> Response:
+        return _json({"count": len(mock.journal.find(_matcher(body)))})
+
+    async def near_misses(body: Any, limit: int = 3) -> Response:
+        return _json({"near_misses": mock.journal.near_misses(_matcher(body), limit)})
+
+    async def read_controls() -> Response:
+        return _json(mock.controls.to_json())
+
+    async def set_controls(body: dict[str, Any]) -> Response:
+        try:
+            mock.controls.replace(body)
+        except ControlsError as exc:
+            raise AdminError(400, str(exc)) from exc
+        return _json(mock.controls.to_json())
+
+    return {
+        "listStubs": list_stubs,
+        "createStub": create_stub,
+        "replaceStubs": replace_stubs,
+        "removeStubs": remove_stubs,
+        "readStub": read_stub,
+        "replaceStub": replace_stub,
+        "removeStub": remove_stub,
+        "stubNearMisses": stub_near_misses,
         "readJournal": read_journal,
         "clearJournal": clear_journal,
+        "findRequests": find_requests,
+        "countRequests": count_requests,
+        "nearMisses": near_misses,
         "readControls": read_controls,
         "setControls": set_controls,
     }
@@ -184,7 +284,7 @@ def build_admin_app(mock: MockState) -> connexion.AsyncApp:
     else:
         spec["security"] = []
     app = connexion.AsyncApp(__name__, swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"))
-    handlers = _handlers(mock)
+    handlers = {**_state_handlers(mock), **_control_handlers(mock)}
     app.add_api(
         spec,
         base_path=ADMIN_PREFIX,

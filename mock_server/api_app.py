@@ -8,6 +8,7 @@ response, replays an ``Idempotency-Key``, or runs the rules handler inside a sto
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -31,7 +32,7 @@ from .encoding import EncodingCache, dump_json
 from .errors import ErrorKind, MockError, error_from
 from .fakes import SchemaFaker, make_faker
 from .idempotency import IdempotencyCache
-from .prefer import forced_reply
+from .prefer import QueryParameterFilter, forced_reply
 from .rules import Call, Handler, Reply
 from .state import FIXED_EPOCH, MockState
 from .uri_parsing import ExplodedArrayURIParser
@@ -40,6 +41,7 @@ from .validation import validator_map
 __all__ = ["Responder", "build_api_app"]
 
 JSON = "application/json"
+logging.getLogger("connexion.decorators.parameter").addFilter(QueryParameterFilter())
 
 
 class Responder:
@@ -116,7 +118,7 @@ def _endpoint(
 
     async def endpoint(**params: Any) -> Response:
         request = connexion.request
-        caller = caller_of(request.scope)
+        caller = caller_of(request.scope, operation_id)
         body = params.get("body")
         arguments = {name: value for name, value in params.items() if name in operation.argument_names}
         headers = {k.lower(): v for k, v in request.headers.items()}
@@ -126,6 +128,7 @@ def _endpoint(
             parse_prefer(request.scope["headers"]),
             request.query_params,
             responder.fake,
+            source.rules.render_error,
         )
         if forced is not None:
             return responder.respond(forced, replayed=False)

@@ -24,10 +24,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .admin import ADMIN_PREFIX, build_admin_app
 from .api_app import Responder, build_api_app
-from .controls import run_controlled
+from .auth import SecretCarriers
 from .discovery import ApiSource, SetupError, load_sources
 from .encoding import dump_json
 from .errors import render_status
+from .guard import admin_origin_refusal, host_refusal
+from .pipeline import serve_api_request
 from .served import served_document
 from .settings import MockSettings
 from .state import MockState
@@ -36,6 +38,7 @@ __all__ = ["MockApp", "SetupError", "create_app"]
 
 JSON = "application/json"
 _OVERLONG_NUMBER = re.compile(r"[0-9]{4000,}")
+_GUARDED_HEADERS = (b"host", b"origin", b"sec-fetch-site")  # what guard.py looks at
 
 
 @dataclass
@@ -58,9 +61,14 @@ class MockApp:
         self._mounts = sorted(
             self.apis.values(), key=lambda mounted: len(mounted.source.contract.base_path), reverse=True
         )
+        self._secrets = {
+            name: SecretCarriers.of(source.contract.spec.get("components", {}).get("securitySchemes", {}))
+            for name, source in sources.items()
+        }
         self.admin = build_admin_app(self.state)
         self._running: list[tuple[asyncio.Queue[MutableMapping[str, Any]], asyncio.Task[None]]] = []
-        self._asgi = self._with_cors(self._dispatch)
+        self._apis_with_cors = self._with_cors(self._dispatch_api)
+        self._admin_with_cors = self._admin_cors(self.admin)
 
     def index(self) -> list[dict[str, str]]:
         return [
@@ -106,7 +114,57 @@ class MockApp:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
-        await self._asgi(scope, receive, send)
+        path = scope.get("path", "")
+        is_admin = path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")
+        if scope["type"] == "http":
+            headers = {
+                k.decode("latin-1").lower(): v.decode("latin-1")
+                for k, v in scope["headers"]
+                if k.lower() in _GUARDED_HEADERS
+            }
+            refusal = host_refusal(headers, self.settings.host, self.settings.allowed_hosts)
+            if refusal is None and is_admin:
+                refusal = admin_origin_refusal(headers, self.settings.admin_cors_origins)
+            if refusal is not None:
+                await self._refuse(scope, receive, send, refusal, admin=is_admin)
+                return
+        if is_admin:
+            await self._admin_with_cors(scope, receive, send)
+        elif path == "/" and scope["type"] == "http":
+            await self._serve_index(scope, receive, send)
+        else:
+            await self._apis_with_cors(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, detail: str, *, admin: bool) -> None:
+        path = scope.get("path", "")
+        mounted = None if admin or path == "/" else self._mount_for(path)
+        if mounted is None:
+            body = {"type": "about:blank", "title": "Forbidden", "status": 403, "detail": detail}
+            response = Response(dump_json(body), 403, media_type="application/problem+json")
+        else:
+            status, rendered = render_status(mounted.source.rules.render_error, 403, detail)
+            response = Response(rendered, status, media_type=JSON)
+        await response(scope, receive, send)
+
+    def _mount_for(self, path: str) -> _MountedApi | None:
+        for mounted in self._mounts:
+            base = mounted.source.contract.base_path
+            if not base or path == base or path.startswith(base + "/"):
+                return mounted
+        return None
+
+    def _admin_cors(self, app: ASGIApp) -> ASGIApp:
+        origins = self.settings.admin_cors_origins
+        if not origins:
+            return app
+        return CORSMiddleware(
+            app,
+            allow_origins=list(origins),
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            max_age=600,
+        )
 
     def _with_cors(self, app: ASGIApp) -> ASGIApp:
         origins = self.settings.cors_origins
@@ -135,43 +193,38 @@ class MockApp:
             max_age=600,
         )
 
-    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _dispatch_api(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if path == "/" and scope["type"] == "http":
-            await self._serve_index(scope, receive, send)
+        mounted = self._mount_for(path)
+        if mounted is None:
+            await Response(status_code=404)(scope, receive, send)
             return
-        if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
-            await self.admin(scope, receive, send)
+        base = mounted.source.contract.base_path
+        document = served_document(mounted.source.contract, scope) if scope["type"] == "http" else None
+        if document is not None:
+            await document(scope, receive, send)
             return
-        for mounted in self._mounts:
-            base = mounted.source.contract.base_path
-            if not base or path == base or path.startswith(base + "/"):
-                document = served_document(mounted.source.contract, scope) if scope["type"] == "http" else None
-                if document is not None:
-                    await document(scope, receive, send)
-                    return
-                if scope["type"] != "http" or _is_docs(path, base):
-                    await mounted.app(scope, receive, send)
-                    return
-                if _OVERLONG_NUMBER.search(path):
-                    # Starlette's int path converter (registered by Connexion) raises instead of
-                    # not matching when a number exceeds Python's int-conversion digit limit.
-                    status, body = render_status(mounted.source.rules.render_error, 404, "Not Found")
-                    await Response(body, status_code=status, media_type=JSON)(scope, receive, send)
-                    return
-                await run_controlled(
-                    mounted.app,
-                    scope,
-                    receive,
-                    send,
-                    api=mounted.source.contract.name,
-                    controls=self.state.controls,
-                    journal=self.state.journal,
-                    error_response=partial(render_status, mounted.source.rules.render_error),
-                    max_body_bytes=self.settings.max_body_bytes,
-                )
-                self.state.compact_if_due()
-                return
+        if scope["type"] != "http" or _is_docs(path, base):
+            await mounted.app(scope, receive, send)
+            return
+        error_response = partial(render_status, mounted.source.rules.render_error)
+        if _OVERLONG_NUMBER.search(path):
+            # Starlette's int path converter (registered by Connexion) raises instead of
+            # not matching when a number exceeds Python's int-conversion digit limit.
+            status, body = error_response(404, "Not Found")
+            await Response(body, status_code=status, media_type=JSON)(scope, receive, send)
+            return
+        await serve_api_request(
+            mounted.app,
+            scope,
+            receive,
+            send,
+            source=mounted.source,
+            state=self.state,
+            secrets=self._secrets[mounted.source.name],
+            error_response=error_response,
+        )
+        self.state.compact_if_due()
 
     async def startup(self) -> None:
         """Start every contract's app (and the admin app), so a broken one fails now."""

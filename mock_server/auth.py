@@ -13,6 +13,7 @@ The principal a check finds is also written into the request's ASGI scope under
 
 from __future__ import annotations
 
+import base64
 import hmac
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -25,10 +26,21 @@ from connexion.security import (
     BearerSecurityHandler,
 )
 
-__all__ = ["ALL_PERMISSIONS", "PRINCIPAL_SCOPE_KEY", "Credential", "CredentialRegistry", "Principal", "security_map"]
+__all__ = [
+    "ALL_PERMISSIONS",
+    "PRINCIPAL_SCOPE_KEY",
+    "REDACTED",
+    "Credential",
+    "CredentialRegistry",
+    "Principal",
+    "SecretCarriers",
+    "presenting_headers",
+    "security_map",
+]
 
 ALL_PERMISSIONS = "*"
 PRINCIPAL_SCOPE_KEY = "mock_server.principal"
+REDACTED = "[REDACTED]"
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,48 @@ class CredentialRegistry:
             ):
                 found = credential.principal
         return found
+
+
+@dataclass(frozen=True)
+class SecretCarriers:
+    """Where a contract's security schemes carry secrets: header and query parameter names."""
+
+    headers: frozenset[str] = frozenset()
+    query: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, schemes: Mapping[str, Any]) -> SecretCarriers:
+        headers: set[str] = set()
+        query: set[str] = set()
+        for scheme in schemes.values():
+            if scheme.get("type") == "apiKey":
+                where = scheme.get("in")
+                if where == "header":
+                    headers.add(str(scheme["name"]).lower())
+                elif where == "query":
+                    query.add(str(scheme["name"]))
+                elif where == "cookie":
+                    headers.add("cookie")
+            else:  # http (basic, bearer, ...), oauth2, openIdConnect: the Authorization header
+                headers.add("authorization")
+        return cls(frozenset(headers), frozenset(query))
+
+    def header_value(self, name: str, value: str) -> str:
+        """``value`` with the secret replaced (an ``Authorization`` header keeps its scheme word)."""
+        if name.lower() not in self.headers:
+            return value
+        if name.lower() == "authorization" and " " in value.strip():
+            return f"{value.strip().split(' ', 1)[0]} {REDACTED}"
+        return REDACTED
+
+
+def presenting_headers(scheme: Mapping[str, Any], secret: str) -> dict[str, str]:
+    """The request headers that present ``secret`` for a security scheme (``user:password`` for Basic)."""
+    if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+        return {str(scheme["name"]): secret}
+    if str(scheme.get("scheme", "")).lower() == "basic":
+        return {"Authorization": "Basic " + base64.b64encode(secret.encode()).decode()}
+    return {"Authorization": f"Bearer {secret}"}
 
 
 def _token_info(principal: Principal | None, request: Any) -> dict[str, Any] | None:

@@ -1,11 +1,12 @@
-"""Latency, faults and the request journal, applied around every API request.
+"""Global latency and faults, and the ways to break a connection.
 
 Modelled on WireMock: fixed or uniformly random delays, and the faults ``empty_response``
 (the connection closes with no answer), ``connection_reset`` (TCP reset), ``malformed_chunk``
 (a 200 whose chunked body breaks off), ``error_500`` and ``error_503`` (the API's own error
-body), each for a configurable fraction of requests. Settings are global (flags, or the admin
-API at run time) and per request through ``Prefer: latency=…`` / ``Prefer: fault=…``. Nothing
-happens by default.
+body), each for a configurable fraction of requests. :class:`Controls` holds the global
+settings (flags, or ``PUT /__mock/controls``, which replaces them all); per route they come
+from stubs (``stubs.py``) and per request from ``Prefer: latency=…`` / ``Prefer: fault=…``.
+Nothing happens by default.
 
 The connection-level faults need the socket, which ASGI does not expose; they use the
 transport of uvicorn's request cycle (the server the mock runs on) and fall back to a 500 in
@@ -14,23 +15,24 @@ the API's shape elsewhere.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import socket
 import struct
-import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive
 
-from .errors import ErrorKind, MockError
-
-__all__ = ["FAULTS", "Controls", "ControlsError", "Journal", "parse_latency", "parse_prefer", "run_controlled"]
+__all__ = [
+    "FAULTS",
+    "Controls",
+    "ControlsError",
+    "break_connection",
+    "parse_latency",
+    "parse_latency_json",
+    "parse_prefer",
+    "requested_fault",
+]
 
 FAULTS = ("empty_response", "connection_reset", "malformed_chunk", "error_500", "error_503")
 MAX_LATENCY_MS = 60_000
@@ -49,6 +51,25 @@ def parse_latency(value: str) -> tuple[int, int]:
         raise ControlsError(f"latency {value!r}: expected MS or MIN-MAX in milliseconds") from None
     if not 0 <= bounds[0] <= bounds[1] <= MAX_LATENCY_MS:
         raise ControlsError(f"latency {value!r}: need 0 <= MIN <= MAX <= {MAX_LATENCY_MS}")
+    return bounds
+
+
+def parse_latency_json(value: Any) -> tuple[int, int] | None:
+    """``null``, a number of milliseconds, or ``{"min": MS, "max": MS}`` (the admin API's forms)."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        bounds = (value, value)
+    elif (
+        isinstance(value, dict)
+        and set(value) == {"min", "max"}
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values())
+    ):
+        bounds = (value["min"], value["max"])
+    else:
+        raise ControlsError(f'latency_ms {value!r}: expected null, MS or {{"min": MS, "max": MS}}')
+    if not 0 <= bounds[0] <= bounds[1] <= MAX_LATENCY_MS:
+        raise ControlsError(f"latency_ms {value!r}: need 0 <= min <= max <= {MAX_LATENCY_MS}")
     return bounds
 
 
@@ -89,57 +110,41 @@ class Controls:
         latency = {"min": self.latency_ms[0], "max": self.latency_ms[1]} if self.latency_ms else None
         return {"latency_ms": latency, "fault": self.fault, "fault_rate": self.fault_rate}
 
-    def update(self, settings: dict[str, Any]) -> None:
-        latency = settings.get("latency_ms", self.to_json()["latency_ms"])
-        candidate = Controls(
-            latency_ms=(int(latency["min"]), int(latency["max"])) if latency else None,
-            fault=settings.get("fault", self.fault),
-            fault_rate=float(settings.get("fault_rate", self.fault_rate)),
-        )
+    def replace(self, settings: dict[str, Any]) -> None:
+        """Every setting at once, as ``PUT /__mock/controls`` sends them; what is left out is off."""
+        unknown = sorted(set(settings) - {"latency_ms", "fault", "fault_rate"})
+        if unknown:
+            raise ControlsError(f"unknown controls {', '.join(unknown)}")
+        rate = settings.get("fault_rate", 1.0)
+        if isinstance(rate, bool) or not isinstance(rate, int | float):
+            raise ControlsError(f"fault rate {rate!r}: expected a number from 0 to 1")
+        candidate = Controls(parse_latency_json(settings.get("latency_ms")), settings.get("fault"), float(rate))
         self.latency_ms, self.fault, self.fault_rate = candidate.latency_ms, candidate.fault, candidate.fault_rate
 
-    def delay_seconds(self, prefer: dict[str, str]) -> float:
-        bounds = parse_latency(prefer["latency"]) if "latency" in prefer else self.latency_ms
+    @property
+    def active(self) -> bool:
+        return self.latency_ms is not None or self.fault is not None
+
+    def delay_seconds(self, bounds: tuple[int, int] | None) -> float:
+        """A delay drawn from ``bounds`` (or from the global latency when ``None``)."""
+        bounds = bounds or self.latency_ms
         if bounds is None:
             return 0.0
         return self._random.uniform(bounds[0], bounds[1]) / 1000
 
-    def fault_for(self, prefer: dict[str, str]) -> str | None:
-        if "fault" in prefer:
-            if prefer["fault"] not in FAULTS:
-                raise ControlsError(f"Prefer fault={prefer['fault']!r}: expected one of {', '.join(FAULTS)}")
-            return prefer["fault"]
+    def global_fault(self) -> str | None:
+        """The global fault, for the configured share of requests."""
         if self.fault is not None and self._random.random() < self.fault_rate:
             return self.fault
         return None
 
 
-@dataclass(frozen=True)
-class JournalEntry:
-    at: str
-    api: str | None
-    method: str
-    path: str
-    status: int | None
-    milliseconds: float
-    fault: str | None
-
-
-class Journal:
-    """The last ``capacity`` requests."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
-
-    def record(self, entry: JournalEntry) -> None:
-        self._entries.append(entry)
-
-    def entries(self, limit: int) -> list[dict[str, Any]]:
-        return [asdict(entry) for entry in list(self._entries)[-limit:]]
-
-    def clear(self) -> None:
-        self._entries.clear()
+def requested_fault(prefer: dict[str, str]) -> str | None:
+    """The fault a request asks for with ``Prefer: fault=NAME``."""
+    fault = prefer.get("fault")
+    if fault is not None and fault not in FAULTS:
+        raise ControlsError(f"Prefer fault={fault!r}: expected one of {', '.join(FAULTS)}")
+    return fault
 
 
 def _transport(receive: Receive) -> Any:
@@ -151,7 +156,7 @@ def _transport(receive: Receive) -> Any:
     )
 
 
-def _connection_fault(fault: str, receive: Receive) -> bool:
+def break_connection(fault: str, receive: Receive) -> bool:
     """Break the connection as ``fault`` says; ``False`` when the server gives no transport."""
     transport = _transport(receive)
     if transport is None:
@@ -170,74 +175,3 @@ def _connection_fault(fault: str, receive: Receive) -> bool:
     else:
         transport.close()
     return True
-
-
-async def run_controlled(
-    app: ASGIApp,
-    scope: Scope,
-    receive: Receive,
-    send: Send,
-    *,
-    api: str,
-    controls: Controls,
-    journal: Journal,
-    error_response: Callable[[int, str], tuple[int, bytes]],
-    max_body_bytes: int,
-) -> None:
-    """Serve one API request with the body limit, latency, faults and journaling applied."""
-    started = time.perf_counter()
-    received = 0
-    declared = next((v for k, v in scope.get("headers", []) if k == b"content-length"), b"0")
-
-    async def limited_receive() -> Message:
-        # Raised inside the API's app, so its error renderer answers the 413 in the API's shape.
-        nonlocal received
-        if declared.isdigit() and int(declared) > max_body_bytes:
-            raise MockError(413, f"The request body exceeds {max_body_bytes} bytes", kind=ErrorKind.PAYLOAD_TOO_LARGE)
-        message = await receive()
-        received += len(message.get("body", b""))
-        if received > max_body_bytes:
-            raise MockError(413, f"The request body exceeds {max_body_bytes} bytes", kind=ErrorKind.PAYLOAD_TOO_LARGE)
-        return message
-
-    prefer = parse_prefer(scope.get("headers", []))
-    status: int | None = None
-    fault: str | None = None
-
-    async def send_and_note(message: Message) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = int(message["status"])
-        await send(message)
-
-    try:
-        try:
-            delay = controls.delay_seconds(prefer)
-            fault = controls.fault_for(prefer)
-        except ControlsError as exc:
-            code, body = error_response(400, str(exc))
-            await Response(body, status_code=code, media_type="application/json")(scope, receive, send_and_note)
-            return
-        if delay:
-            await asyncio.sleep(delay)
-        if fault in ("error_500", "error_503"):
-            code, body = error_response(int(fault[-3:]), f"Injected fault {fault}")
-            await Response(body, status_code=code, media_type="application/json")(scope, receive, send_and_note)
-        elif fault is not None:
-            if not _connection_fault(fault, receive):
-                code, body = error_response(500, f"Injected fault {fault} (as a 500: no socket on this server)")
-                await Response(body, status_code=code, media_type="application/json")(scope, receive, send_and_note)
-        else:
-            await app(scope, limited_receive, send_and_note)
-    finally:
-        journal.record(
-            JournalEntry(
-                at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                api=api,
-                method=str(scope.get("method", "")),
-                path=str(scope.get("path", "")),
-                status=status,
-                milliseconds=round((time.perf_counter() - started) * 1000, 2),
-                fault=fault,
-            )
-        )

@@ -2,25 +2,40 @@
 
 Also accepted as the query parameters ``__code``, ``__example`` and ``__dynamic``. A forced
 response comes from the contract alone (its named or first example, or fake data from the
-response schema) and never runs the business rules or touches the state.
+response schema) and never runs the business rules or touches the state. A forced error
+(4xx, 5xx) whose example leaves out fields the schema declares gets them from the API's own
+error renderer, so it carries what real errors carry (Solvimon's ``field: null``, say).
+
+Connexion logs an error for every query parameter it passes to an endpoint without finding it
+in the contract; :class:`QueryParameterFilter` silences it for these three, which are ours.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import ErrorKind, MockError
+from .errors import ErrorKind, ErrorRenderer, MockError
 from .fakes import SchemaFaker
 from .rules import Reply
 
-__all__ = ["forced_reply"]
+__all__ = ["QUERY_PARAMETERS", "QueryParameterFilter", "forced_reply"]
+
+QUERY_PARAMETERS = ("__code", "__example", "__dynamic")
+
+
+class QueryParameterFilter(logging.Filter):
+    """Drops Connexion's "not defined in specification" record for our ``__`` query parameters."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.args, tuple) and any(arg in QUERY_PARAMETERS for arg in record.args))
 
 
 def _wanted(prefer: Mapping[str, str], query: Mapping[str, str]) -> tuple[str | None, str | None, bool]:
-    code = prefer.get("code") or query.get("__code")
-    example = prefer.get("example") or query.get("__example")
-    dynamic = (prefer.get("dynamic") or query.get("__dynamic") or "").lower() == "true"
+    code = prefer.get("code") or query.get(QUERY_PARAMETERS[0])
+    example = prefer.get("example") or query.get(QUERY_PARAMETERS[1])
+    dynamic = (prefer.get("dynamic") or query.get(QUERY_PARAMETERS[2]) or "").lower() == "true"
     return code, example, dynamic
 
 
@@ -30,6 +45,7 @@ def forced_reply(
     prefer: Mapping[str, str],
     query: Mapping[str, str],
     fake: SchemaFaker,
+    render_error: ErrorRenderer,
 ) -> Reply | None:
     """The response the client asked for, or ``None`` when it asked for nothing in particular."""
     code, example_name, dynamic = _wanted(prefer, query)
@@ -68,9 +84,21 @@ def forced_reply(
         body = content["example"]
     else:
         body = next(iter(examples.values()))["value"]
+    if int(status) >= 400 and isinstance(body, dict):
+        body = _as_real_error(int(status), body, schema, render_error)
     headers = {
         str(name): str(fake.generate(definition.get("schema", {"type": "string"}), name.lower()))
         for name, definition in (response.get("headers") or {}).items()
         if definition.get("required")
     }
     return Reply(int(status), body, headers)
+
+
+def _as_real_error(status: int, body: dict[str, Any], schema: Mapping[str, Any], render: ErrorRenderer) -> Any:
+    """``body`` completed with the fields the renderer gives a real error and the schema declares."""
+    message = str(body.get("message") or body.get("error") or f"Forced {status}")
+    rendered = render(MockError(status, message, kind=ErrorKind.INTERNAL)).body
+    declared = schema.get("properties") or {}
+    if not isinstance(rendered, dict):
+        return body
+    return {**{k: v for k, v in rendered.items() if k in declared and k not in body}, **body}

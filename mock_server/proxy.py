@@ -1,10 +1,17 @@
 """``mock-server proxy``: forward to a real server and check every exchange against the contract.
 
-Like Prism's validation proxy: requests and responses pass through unchanged, and what breaks
-the contract is reported in the ``sl-violations`` response header (Prism's name, a JSON list),
-in the log and in the proxy's journal (``GET /__mock/journal``). With ``--strict`` a request
-that breaks the contract is answered with a 400, and a response that does with a 500, both in
-the API's own error shape, instead of being passed on.
+Like Prism's validation proxy: requests and responses pass through unchanged (the upstream's
+``date`` and ``server`` headers included, not doubled by ours), but for a ``Location`` that
+points at the upstream, which is rewritten to point at the proxy so that clients that follow
+it stay behind it. What breaks the contract is reported in the ``sl-violations`` response
+header (Prism's name, a JSON list; exposed to browser code when the upstream answers CORS),
+in the log and in the proxy's journal (``GET /__mock/journal``). CORS preflights are passed on
+unchecked. An upstream that does not answer gives a 502 in the API's own error shape. With
+``--strict`` a request that breaks the contract is answered with the error the API itself
+gives for it (the API's error renderer decides the status: 422 for a Keyline body), and a
+response that does with a 500 in the API's shape, instead of being passed on. With
+``--record DIR`` every answered exchange is also written as a stub the mock loads
+(``recording.py``).
 """
 
 from __future__ import annotations
@@ -15,10 +22,11 @@ import logging
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from starlette.responses import Response
@@ -29,7 +37,10 @@ from invoice_contracts.registry import RegistryError
 
 from .contracts import Contract
 from .discovery import SetupError, load_source, registry
-from .errors import render_status
+from .encoding import dump_json
+from .errors import ErrorKind, MockError, render_status
+from .listen import bind
+from .recording import Recorder
 from .rules import ApiRules
 from .settings import MockSettings
 from .validation import compiled
@@ -55,6 +66,7 @@ HOP_BY_HOP = {
 class Violation:
     location: str  # "request" or "response"
     message: str
+    error: MockError | None = field(default=None, compare=False)  # how --strict answers a request violation
 
     def to_json(self) -> dict[str, str]:
         return {"location": self.location, "severity": "Error", "message": self.message}
@@ -62,12 +74,20 @@ class Violation:
 
 class ValidationProxy:
     def __init__(
-        self, contract: Contract, rules: ApiRules, upstream: str, *, strict: bool = False, journal_size: int = 1000
+        self,
+        contract: Contract,
+        rules: ApiRules,
+        upstream: str,
+        *,
+        strict: bool = False,
+        journal_size: int = 1000,
+        recorder: Recorder | None = None,
     ) -> None:
         self.contract = contract
         self.rules = rules
         self.upstream = upstream.rstrip("/")
         self.strict = strict
+        self.recorder = recorder
         self.journal: list[dict[str, Any]] = []
         self.journal_size = journal_size
         self._document = resolve_refs(contract.spec)
@@ -83,27 +103,42 @@ class ValidationProxy:
         error = compiled(schema).first_error(body)
         if error is None:
             return []
-        where = ".".join(str(p) for p in error.absolute_path) or "the body"
-        return [Violation(location, f"{where}: {error.message}")]
+        field_path = ".".join(str(p) for p in error.absolute_path)
+        message = f"{field_path or 'the body'}: {error.message}"
+        return [
+            Violation(
+                location,
+                message,
+                MockError(400, message, kind=ErrorKind.VALIDATION, field=field_path or None, extra={"in": "body"}),
+            )
+        ]
 
     def check_request(
         self, method: str, path: str, headers: Mapping[str, str], body: bytes
     ) -> tuple[dict[str, Any] | None, list[Violation]]:
         operation = self.contract.match(method, path)
         if operation is None:
-            return None, [Violation("request", f"{method} {path} is not an operation of the contract")]
+            message = f"{method} {path} is not an operation of the contract"
+            return None, [Violation("request", message, MockError(404, message, kind=ErrorKind.NOT_FOUND))]
         spec = self._document["paths"][operation.path][operation.method]
         violations: list[Violation] = []
         request_body = spec.get("requestBody")
         if request_body is not None:
             if not body and request_body.get("required"):
-                violations.append(Violation("request", "the request body is required"))
+                message = "the request body is required"
+                violations.append(
+                    Violation(
+                        "request", message, MockError(400, message, kind=ErrorKind.VALIDATION, extra={"in": "body"})
+                    )
+                )
             elif body:
                 media = request_body.get("content", {}).get("application/json")
                 violations += self._check_body("request", media.get("schema") if media else None, body)
         for parameter in spec.get("parameters", []):
             if parameter["in"] == "header" and parameter.get("required") and parameter["name"].lower() not in headers:
-                violations.append(Violation("request", f"required header {parameter['name']} is missing"))
+                message = f"required header {parameter['name']} is missing"
+                error = MockError(400, message, kind=ErrorKind.MISSING_PARAMETER, field=parameter["name"])
+                violations.append(Violation("request", message, error))
         return spec, violations
 
     def check_response(
@@ -153,28 +188,34 @@ class ValidationProxy:
         body = b"".join(chunks)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         method, path = scope["method"], scope["path"]
-        spec, violations = self.check_request(method, path, headers, body)
+        query = scope.get("query_string", b"").decode("latin-1")
+        preflight = method == "OPTIONS" and "access-control-request-method" in headers
+        spec, violations = (None, []) if preflight else self.check_request(method, path, headers, body)
         if self.strict and violations:
-            status, error_body = self._error(400, "; ".join(v.message for v in violations))
+            status, response_body = self._strict_error(violations)
             response_headers = {"content-type": "application/json"}
         else:
-            query = scope.get("query_string", b"").decode("latin-1")
             url = f"{self.upstream}{path}" + (f"?{query}" if query else "")
             forwarded = {k: v for k, v in headers.items() if k not in HOP_BY_HOP}
             try:
                 upstream = await self._client.request(method, url, headers=forwarded, content=body)
             except httpx.HTTPError as exc:
-                status, error_body = self._error(500, f"upstream {self.upstream} did not answer: {exc}")
+                status, response_body = self._error(502, f"upstream {self.upstream} did not answer: {exc}")
                 response_headers = {"content-type": "application/json"}
                 violations.append(Violation("response", f"upstream did not answer: {exc}"))
             else:
-                status, error_body = upstream.status_code, upstream.content
+                status, response_body = upstream.status_code, upstream.content
                 response_headers = {k.lower(): v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP}
+                self._rewrite_location(response_headers, headers)
                 if spec is not None:
-                    response_violations = self.check_response(spec, status, response_headers, error_body)
+                    response_violations = self.check_response(spec, status, response_headers, response_body)
                     violations += response_violations
+                    if self.recorder is not None:
+                        self.recorder.record(
+                            method, path, query, body, status, response_headers, response_body, not response_violations
+                        )
                     if self.strict and response_violations:
-                        status, error_body = self._error(
+                        status, response_body = self._error(
                             500,
                             "upstream response breaks the contract: "
                             + "; ".join(v.message for v in response_violations),
@@ -182,6 +223,9 @@ class ValidationProxy:
                         response_headers = {"content-type": "application/json"}
         if violations:
             response_headers["sl-violations"] = json.dumps([v.to_json() for v in violations])
+            if "access-control-allow-origin" in response_headers:
+                exposed = response_headers.get("access-control-expose-headers", "")
+                response_headers["access-control-expose-headers"] = ", ".join(filter(None, [exposed, "sl-violations"]))
             logger.warning("%s %s: %s", method, path, "; ".join(f"{v.location}: {v.message}" for v in violations))
         self.journal.append(
             {
@@ -194,7 +238,28 @@ class ValidationProxy:
             }
         )
         del self.journal[: -self.journal_size]
-        await Response(error_body, status_code=status, headers=response_headers)(scope, receive, send)
+        await Response(response_body, status_code=status, headers=response_headers)(scope, receive, send)
+
+    def _strict_error(self, violations: list[Violation]) -> tuple[int, bytes]:
+        """The API's own answer to the first request violation (its renderer picks the status)."""
+        first = next((v.error for v in violations if v.error is not None), None)
+        if first is None:
+            return self._error(400, "; ".join(v.message for v in violations))
+        rendered = self.rules.render_error(first)
+        return rendered.status, dump_json(rendered.body)
+
+    def _rewrite_location(self, response_headers: dict[str, str], request_headers: Mapping[str, str]) -> None:
+        """A ``Location`` on the upstream points at the proxy instead, so clients stay behind it."""
+        location = response_headers.get("location")
+        if location is None or "host" not in request_headers:
+            return
+        upstream = urlsplit(self.upstream)
+        target = urlsplit(location)
+        if (target.scheme, target.netloc) == (upstream.scheme, upstream.netloc):
+            proxied = target._replace(scheme="http", netloc=request_headers["host"])
+            if upstream.path and proxied.path.startswith(upstream.path):
+                proxied = proxied._replace(path=proxied.path[len(upstream.path) :] or "/")
+            response_headers["location"] = urlunsplit(proxied)
 
 
 def main(argv: list[str]) -> int:
@@ -210,6 +275,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--contracts", type=Path, help="take the contract from this folder instead of the shipped ones")
     parser.add_argument("--api-dir", dest="api_dirs", action="append", type=Path, default=[], metavar="DIR")
     parser.add_argument("--strict", action="store_true", help="answer violations with the API's documented errors")
+    parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="write each answered exchange to DIR as a stub (mock-server --stubs DIR)",
+    )
     parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(name)s: %(message)s")
@@ -220,17 +291,34 @@ def main(argv: list[str]) -> int:
         print(f"mock-server proxy: {exc}", file=sys.stderr)
         return 2
     contract, rules = source.contract, source.rules
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        print(f"mock-server proxy: {exc}", file=sys.stderr)
+        return 2
+    recorder: Recorder | None = None
+    if args.record is not None:
+        try:
+            recorder = Recorder(args.record, contract)
+        except OSError as exc:
+            sock.close()
+            print(f"mock-server proxy: cannot record into {args.record}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     import uvicorn
 
     print(
         f"mock-server proxy: {args.api} at http://{args.host}:{args.port} → {args.upstream}"
-        + (" (strict)" if args.strict else ""),
+        + (" (strict)" if args.strict else "")
+        + (f", recording into {args.record}" if recorder else ""),
         file=sys.stderr,
     )
-    uvicorn.run(
-        ValidationProxy(contract, rules, args.upstream, strict=args.strict),
+    config = uvicorn.Config(
+        ValidationProxy(contract, rules, args.upstream, strict=args.strict, recorder=recorder),
         host=args.host,
         port=args.port,
         log_level=args.log_level,
+        server_header=False,  # the upstream's own date and server headers pass through
+        date_header=False,
     )
+    uvicorn.Server(config).run(sockets=[sock])
     return 0

@@ -28,7 +28,14 @@ class MockSettings:
     fault: str | None = None
     fault_rate: float = 1.0
     journal_size: int = 1000
+    journal_body_bytes: int = 16_384
     max_body_bytes: int = 1_000_000
     state_file: Path | None = None
+    stubs: Path | None = None  # a JSON file or directory of stubs loaded at start (and again at each reset)
     # None: every origin (credentials allowed, the origin is echoed); (): CORS off.
     cors_origins: tuple[str, ...] | None = None
+    # The admin API (/__mock/) answers CORS only for these origins; none by default (same-origin).
+    admin_cors_origins: tuple[str, ...] = ()
+    # Host names accepted besides IP addresses, localhost and the bound host ("*": any); None: no
+    # Host check at all (in-process use; the CLI always checks).
+    allowed_hosts: tuple[str, ...] | None = None

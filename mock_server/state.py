@@ -9,25 +9,30 @@ and the admin API (``admin.py``) both work on it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from .auth import Credential, CredentialRegistry
-from .controls import Controls, Journal
+from .controls import Controls
 from .discovery import ApiSource, SetupError
 from .fakes import SchemaFaker, make_faker
 from .idempotency import IdempotencyCache
+from .journal import Journal
 from .persistence import FORMAT as STATE_FORMAT
 from .persistence import VERSION as STATE_VERSION
 from .persistence import PersistenceError, StateFile
+from .recording import load_stub_files
 from .rules import SeedContext
 from .settings import MockSettings
 from .store import Commit, Store, StoreFull
+from .stubs import Stub, StubError, Stubs
 
-__all__ = ["FIXED_EPOCH", "MINTED", "MockState"]
+__all__ = ["FIXED_EPOCH", "KEEPABLE", "MINTED", "MockState"]
 
 FIXED_EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 MINTED = ("__mock", "credentials", "minted")  # api, tenant, collection in the store
+KEEPABLE = ("stubs", "controls", "journal")  # what a reset may be asked to keep
 
 
 class MockState:
@@ -40,11 +45,16 @@ class MockState:
         self.credentials = CredentialRegistry()
         self.idempotency = IdempotencyCache(settings.idempotency_cache_size)
         self.controls = Controls(settings.latency_ms, settings.fault, settings.fault_rate, seed=settings.seed)
-        self.journal = Journal(settings.journal_size)
+        self._initial_controls = self.controls.to_json()
+        self.journal = Journal(settings.journal_size, settings.journal_body_bytes)
+        self.stubs = Stubs(self.sources, seed=settings.seed)
+        self._initial_stubs = self._load_stubs()
+        for stub in self._initial_stubs:
+            self.stubs.put(stub)
         self.state_file = StateFile(settings.state_file) if settings.state_file else None
         saved = self._load_state()
         if saved is None:
-            self.reset()
+            self.reset_data()
         else:
             self.store.replace(saved)
             self._refresh_credentials()
@@ -60,7 +70,39 @@ class MockState:
         except PersistenceError as exc:
             raise SetupError(str(exc)) from exc
 
-    def reset(self, api: str | None = None) -> None:
+    def _load_stubs(self) -> list[Stub]:
+        if self.settings.stubs is None:
+            return []
+        try:
+            definitions = load_stub_files(self.settings.stubs)
+        except (OSError, ValueError) as exc:
+            raise SetupError(f"--stubs {self.settings.stubs}: {exc}") from exc
+        stubs = []
+        for file, definition in definitions:
+            try:
+                stubs.append(self.stubs.parse(definition))
+            except StubError as exc:
+                raise SetupError(f"{file}: {exc}") from exc
+        return stubs
+
+    def reset(self, api: str | None = None, keep: tuple[str, ...] = ()) -> None:
+        """Back to how the mock started: the seeded data, the ``--stubs``, no controls or journal.
+
+        With ``api``, only that API's data and stubs; the global controls and the journal stay.
+        ``keep`` names what to leave as it is (:data:`KEEPABLE`). Minted credentials stay valid.
+        """
+        self.reset_data(api)
+        if "stubs" not in keep:
+            self.stubs.clear(api)
+            for stub in self._initial_stubs:
+                if api is None or stub.request.api == api:
+                    self.stubs.put(replace(stub, hits=0))
+        if api is None and "controls" not in keep:
+            self.controls.replace(self._initial_controls)
+        if api is None and "journal" not in keep:
+            self.journal.clear()
+
+    def reset_data(self, api: str | None = None) -> None:
         """Back to the seeded fixtures (every API, or one); minted credentials stay valid."""
         on_commit, self.store.on_commit = self.store.on_commit, None
         try:
@@ -82,6 +124,12 @@ class MockState:
                 source.rules.seed(SeedContext(name, self.store, source.fixtures, faker, fake, FIXED_EPOCH))
             except (KeyError, ValueError, TypeError, AttributeError, StoreFull) as exc:
                 raise SetupError(f"{source.fixtures_path}: fixtures do not fit the {name} rules: {exc!r}") from exc
+
+    def tenants(self, api: str) -> set[str]:
+        """The tenants an API knows: those of its fixtures' credentials and those holding data."""
+        source = self.sources[api]
+        known = {str(t) for entry in source.fixtures.get("credentials", []) for t in entry.get("tenants", ())}
+        return known | {commit.tenant for commit in self.store.snapshot() if commit.api == api}
 
     def minted_credentials(self) -> list[Credential]:
         with self.store.transaction(*MINTED[:2]) as tx:

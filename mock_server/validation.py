@@ -90,13 +90,17 @@ def schema_error(schema: CompiledSchema, instance: Any, *, prefix: str = "") -> 
     return MockError(400, f"{error.message}{where}", kind=kind, field=field, extra={"in": "body"})
 
 
+# No body at all, as opposed to the JSON document ``null`` (which an object schema refuses).
+_ABSENT = object()
+
+
 class BodyValidator(JSONRequestBodyValidator):
     """JSON request bodies: strict UTF-8, whole-body checks, field paths in errors."""
 
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
-            return None
+            return _ABSENT
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -111,7 +115,7 @@ class BodyValidator(JSONRequestBodyValidator):
             raise MockError(400, f"Request body is not valid JSON: {exc}", kind=ErrorKind.VALIDATION) from None
 
     def _validate(self, body: Any) -> dict[str, Any] | None:
-        if body is None:
+        if body is _ABSENT:
             if self._nullable or not self._required:
                 return None
             raise MockError(

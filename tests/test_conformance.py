@@ -165,6 +165,7 @@ def test_each_broken_implementation_is_caught(name: str, tmp_path: Path) -> None
             "--report-dir",
             str(tmp_path),
             "--quiet",
+            *(["--strict-assumptions"] if breakage.strict else []),
         )
     finally:
         stop_server(server)

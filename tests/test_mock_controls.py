@@ -304,7 +304,7 @@ def test_cors_can_be_restricted_or_turned_off() -> None:
 # --- validation proxy --------------------------------------------------------------------------
 
 
-def start_proxy(upstream: str, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_proxy(upstream: str, *extra: str, api: str = "solvimon") -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(
         [
@@ -313,7 +313,7 @@ def start_proxy(upstream: str, *extra: str) -> tuple[subprocess.Popen[bytes], st
             "mock_server",
             "proxy",
             "--api",
-            "solvimon",
+            api,
             "--upstream",
             upstream,
             "--port",

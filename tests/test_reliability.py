@@ -30,6 +30,8 @@ from tests.conftest import (
     stop_server,
 )
 
+from starlette.testclient import TestClient  # isort: skip  (after mock_server, which silences its warning)
+
 # --- concurrency -------------------------------------------------------------------------------
 
 
@@ -294,7 +296,9 @@ def test_every_operation_without_its_permission_is_403(
         "/__mock/credentials",
         json={
             "api": "solvimon",
-            "permissions": ["INVOICE.VIEW", "INVOICE.SOMETHING_ELSE"],
+            "permissions": sorted(
+                {"INVOICE.VIEW", *(o[3]["x-permission"] for o in SOLVIMON_ACTIONS)} - {operation["x-permission"]}
+            ),
             "platform_ids": ["plat_alpha"],
         },
     ).json()
@@ -414,3 +418,13 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_write(tmp_path: Path) -> No
     assert set(acknowledged) <= stored_ids
     assert len(stored_ids) - len(acknowledged) <= 1, "at most the one write in flight at the kill may also have landed"
     assert all(invoice["line_items"] and invoice["total"] > 0 for invoice in stored), "nothing half-written"
+
+
+def test_a_json_null_body_is_not_an_absent_body(in_process: TestClient) -> None:
+    """Found by Schemathesis: ``null`` for an optional object body was taken as no body (200)."""
+    url = "/v1/invoices/inv_alpha_0005/refresh"
+    headers = {"X-API-KEY": "sk_test_all", "Content-Type": "application/json"}
+    refused = in_process.post(url, content=b"null", headers=headers)
+    assert refused.status_code == 400
+    assert refused.json()["type"] == "INVALID_REQUEST"
+    assert in_process.post(url, content=b"", headers=headers).status_code == 200

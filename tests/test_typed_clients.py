@@ -52,13 +52,16 @@ def test_generation_compilation_and_the_flows_run(toolchain: None, server: LiveS
     generated = npm("run", "-s", "generate")
     assert generated.returncode == 0, generated.stderr[-2000:]
     assert "error" not in generated.stderr.lower().replace("nodedir", ""), generated.stderr
-    assert {p.stem for p in (CLIENTS / "src" / "generated").glob("*.ts")} == set(Registry.discover().names)
+    assert {p.stem for p in (CLIENTS / "src" / "generated").glob("*.ts")} == {*Registry.discover().names, "admin"}
     compiled = npm("run", "-s", "build")
     assert compiled.returncode == 0, f"tsc --strict reported errors:\n{compiled.stdout[-3000:]}"
     ran = npm("run", "-s", "flows", env={"MOCK_URL": server.base_url})
     assert ran.returncode == 0, ran.stderr[-3000:]
     lines = ran.stdout.strip().splitlines()
     assert [line.split(":")[0] for line in lines] == ["solvimon", "chargeover", "keyline"]
+    admin = npm("run", "-s", "admin-flow", env={"MOCK_URL": server.base_url})  # the admin helper, mockAdmin.ts
+    assert admin.returncode == 0, admin.stderr[-3000:]
+    assert admin.stdout.strip() == "admin: ok"
 
 
 def test_a_contract_change_that_breaks_the_types_is_caught(toolchain: None, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from dataclasses import replace
 import httpx
 
 from ..report import Result
-from ..scenarios import Context, Scenario
+from ..scenarios import Context, RunOptions, Scenario
 from ..scenarios.base import run_scenario
 from ..targets import Target
 from .filters import filter_invariants
@@ -37,10 +37,11 @@ def generate(session: Session) -> list[Scenario]:
     ]
 
 
-def run_invariants(target: Target, client: httpx.Client, *, read_only: bool = False) -> Iterator[Result]:
-    session = Session(target, read_only)
-    prototype = Context(target, client)  # resolving the contract once, not once per invariant
+def run_invariants(target: Target, client: httpx.Client, options: RunOptions) -> Iterator[Result]:
+    """Each invariant's result; in a read-only run those that write are skipped, with the reason."""
+    session = Session(target)
+    prototype = Context(target, client, options)  # resolving the contract once, not once per invariant
     for invariant in generate(session):
         context = copy.copy(prototype)
         context.exchanges = []
-        yield replace(run_scenario(invariant, target, client, context), layer="invariant")
+        yield replace(run_scenario(invariant, target, client, options, context), layer="invariant")

@@ -44,7 +44,6 @@ class FullWalk:
 @dataclass
 class Session:
     target: Target
-    read_only: bool = False
     operations: list[Operation] = field(default_factory=list)
     lists: list[ListOperation] = field(default_factory=list)
     known: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # operationId → path values linked to it

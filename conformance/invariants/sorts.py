@@ -52,13 +52,14 @@ def sort_invariants(session: Session) -> list[Scenario]:
                 Scenario(
                     f"{listop.operation_id}: sort {sort.direction} is honoured",
                     listop.operation.parameter_pointer(sort.direction),
-                    partial(_honoured, session, listop, sort),
+                    partial(_honoured, session, listop, sort, listop.operation.parameter_pointer(sort.direction)),
+                    False,
                 )
             )
     return found
 
 
-def _honoured(session: Session, listop: ListOperation, sort: Sort, context: Context) -> None:
+def _honoured(session: Session, listop: ListOperation, sort: Sort, source: str, context: Context) -> None:
     if not sort.keys:
         ascending = session.filtered(context, listop, {sort.direction: sort.ascending})
         descending = session.filtered(context, listop, {sort.direction: sort.descending})
@@ -73,6 +74,7 @@ def _honoured(session: Session, listop: ListOperation, sort: Sort, context: Cont
                 if first is not None
                 else f": {len(up)} items one way, {len(down)} the other"
             ),
+            rests_on=source,
         )
         return
     assert sort.key is not None
@@ -83,4 +85,5 @@ def _honoured(session: Session, listop: ListOperation, sort: Sort, context: Cont
             context.expect(
                 values == sorted(values, reverse=reverse),
                 f"{sort.key}={key}&{sort.direction}={direction}: the items are not in that order",
+                rests_on=source,
             )

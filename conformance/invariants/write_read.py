@@ -117,7 +117,8 @@ def write_read_invariants(session: Session) -> list[Scenario]:
             Scenario(
                 f"{read_back.write.operation_id}: {what} through {read_back.name}",
                 read_back.source,
-                partial(_check, session, read_back, compared, whole),
+                partial(_check, session, read_back, compared, whole, read_back.source),
+                True,
             )
         )
     return found
@@ -153,8 +154,7 @@ def _candidates(session: Session, context: Context, write: Operation) -> list[di
     if fixed is not None:
         return [fixed]
     found = list(reversed(session.known.get(write.operation_id, [])))
-    if not session.read_only:
-        found += [values for values in _fresh(session, context, write) if values not in found]
+    found += [values for values in _fresh(session, context, write) if values not in found]
     listop = session.owning_list(write)
     if listop is not None and listop.read is not None:
         for item in session.full_walk(context, listop).large.items:
@@ -215,22 +215,25 @@ def _check(
     read_back: ReadBack,
     compared: Comparison | None,
     whole: bool,
+    source: str,
     context: Context,
 ) -> None:
-    if session.read_only:
-        raise Skip("read-only run: writes are not sent")
     body = compared.body if compared is not None else request_body(read_back.write)
     values, response = _send(session, context, read_back, body)
     written = context.json(response) if response.content else None
     if read_back.parameters.get(read_back.read.path_params[-1]) == LOCATION:
         location = response.headers.get("location")
-        context.expect(location, f"{read_back.write.operation_id} answered {response.status_code} without a Location")
+        context.expect(
+            location,
+            f"{read_back.write.operation_id} answered {response.status_code} without a Location",
+            rests_on=source,
+        )
         reread = context.get(urljoin(session.target.base_url, str(location)))
     else:
         parameters = {k: evaluate(v, values, body, response) for k, v in read_back.parameters.items()}
         reread = context.get(read_back.read.url_path({**(read_back.read.fixed_path_values() or {}), **parameters}))
     after = f"{read_back.read.operation_id} after {read_back.write.operation_id}"
-    context.expect(reread.status_code == 200, f"{after}: {reread.status_code}: {reread.text[:300]}")
+    context.expect(reread.status_code == 200, f"{after}: {reread.status_code}: {reread.text[:300]}", rests_on=source)
     read = context.json(reread)
     found = []
     if compared is not None:

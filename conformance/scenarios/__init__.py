@@ -5,13 +5,29 @@ directory) that defines ``PACK``; :func:`find_pack` loads it through the registr
 """
 
 from invoice_contracts.modules import load_api_object
-from invoice_contracts.registry import ApiSource
+from invoice_contracts.registry import ApiSource, Registry
 
-from .base import Context, Scenario, ScenarioFailure, ScenarioPack, SchemaTuning, Skip
+from .base import Context, RunOptions, Scenario, ScenarioFailure, ScenarioPack, SchemaTuning, Skip
 
-__all__ = ["Context", "Scenario", "ScenarioFailure", "ScenarioPack", "SchemaTuning", "Skip", "find_pack"]
+__all__ = [
+    "Context",
+    "RunOptions",
+    "Scenario",
+    "ScenarioFailure",
+    "ScenarioPack",
+    "SchemaTuning",
+    "Skip",
+    "all_packs",
+    "find_pack",
+]
 
 
 def find_pack(source: ApiSource | None) -> ScenarioPack | None:
     """The API's scenario pack, or ``None`` when it has none."""
     return None if source is None else load_api_object(source, "scenarios", __name__, "PACK", ScenarioPack)
+
+
+def all_packs(registry: Registry | None = None) -> dict[str, ScenarioPack]:
+    """Every API's pack, by API name (the built-in registry unless given one)."""
+    found = {source.name: find_pack(source) for source in registry or Registry.discover()}
+    return {name: pack for name, pack in found.items() if pack is not None}

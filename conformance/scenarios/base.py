@@ -3,6 +3,11 @@
 A scenario gets its data through the public API (discovery through list endpoints, or
 creation), so it runs against staging as well as against the mock. When a precondition cannot
 be met on a target it raises :class:`Skip` with the reason; it never passes instead.
+
+Every expectation names the contract statement it rests on (``rests_on``, see
+:mod:`.citations`); a broken statement that is only inferred or assumed is a warning, not a
+failure, unless the run is strict. A scenario declares whether it writes; a read-only run
+skips the ones that do and refuses any unsafe request the others would send.
 """
 
 from __future__ import annotations
@@ -16,12 +21,15 @@ from typing import Any
 import httpx
 from jsonschema import Draft4Validator, FormatChecker
 
-from invoice_contracts.oas import iter_operations, resolve_refs, server_base_path, to_json_schema
+from invoice_contracts.oas import escape_pointer, iter_operations, resolve_refs, server_base_path, to_json_schema
 
 from ..report import Exchange, Result, Status
 from ..targets import Credentials, Target
+from .citations import Citation, CitationError, Citations, is_weak
 
-__all__ = ["Context", "Scenario", "ScenarioFailure", "ScenarioPack", "SchemaTuning", "Skip"]
+__all__ = ["Context", "RunOptions", "Scenario", "ScenarioFailure", "ScenarioPack", "SchemaTuning", "Skip"]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Skip(Exception):
@@ -29,7 +37,24 @@ class Skip(Exception):
 
 
 class ScenarioFailure(AssertionError):
-    """The target did not behave as documented."""
+    """The target did not behave as the statement ``citation`` says (``None``: it did not answer)."""
+
+    def __init__(self, message: str, citation: Citation | None = None) -> None:
+        super().__init__(message)
+        self.citation = citation
+
+
+@dataclass
+class RunOptions:
+    """What holds for every scenario of one run.
+
+    ``claimed``: ids of records a scenario of this run has used up or changed, so the next
+    one prefers records nobody touched (data the run creates or finds fresh).
+    """
+
+    strict_assumptions: bool = False
+    read_only: bool = False
+    claimed: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -53,19 +78,26 @@ class Scenario:
     name: str
     source: str
     check: Callable[[Context], None]
+    writes: bool
 
 
 @dataclass
 class ScenarioPack:
+    """``not_exercised``: documented (operationId, status) pairs no scenario provokes, with why."""
+
     api: str
     tuning: SchemaTuning = field(default_factory=SchemaTuning)
     scenarios: list[Scenario] = field(default_factory=list)
+    not_exercised: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
-    def scenario(self, name: str, *, source: str) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
-        """Register a scenario; ``source`` cites the seed or contract line it checks."""
+    def scenario(
+        self, name: str, *, source: str, writes: bool
+    ) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
+        """Register a scenario; ``source`` cites the seed or contract line it checks, ``writes``
+        says whether it sends unsafe requests (a read-only run skips it)."""
 
         def register(check: Callable[[Context], None]) -> Callable[[Context], None]:
-            self.scenarios.append(Scenario(name, source, check))
+            self.scenarios.append(Scenario(name, source, check, writes))
             return check
 
         return register
@@ -74,12 +106,25 @@ class ScenarioPack:
 class Context:
     """HTTP access to the target for one scenario, recording every exchange."""
 
-    def __init__(self, target: Target, client: httpx.Client) -> None:
+    def __init__(self, target: Target, client: httpx.Client, options: RunOptions | None = None) -> None:
         self.target = target
         self.client = client
+        self.options = options or RunOptions()
         self.exchanges: list[Exchange] = []
+        self.citations: dict[str, Citation] = {}
+        # (operationId, status) of every response read as documented: what the scenario covers.
+        self.statuses: set[tuple[str, str]] = set()
         self._document = resolve_refs(target.contract)
+        self._cite = Citations(target.contract)
         self._validators: dict[tuple[str, str], Draft4Validator | None] = {}
+
+    @property
+    def read_only(self) -> bool:
+        return self.options.read_only
+
+    @property
+    def claimed(self) -> set[str]:
+        return self.options.claimed
 
     # --- HTTP -------------------------------------------------------------------------------
 
@@ -100,6 +145,8 @@ class Context:
         headers: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
+        if self.read_only and method.upper() not in SAFE_METHODS:
+            raise CitationError(f"a scenario declared read-only sent {method} {path}")
         sent = {} if anonymous else self.target.auth_headers(credentials)
         sent.update(headers or {})
         try:
@@ -132,17 +179,30 @@ class Context:
 
     # --- expectations -----------------------------------------------------------------------
 
-    @staticmethod
-    def expect(condition: object, message: str) -> None:
-        if not condition:
-            raise ScenarioFailure(message)
+    def cite(self, rests_on: str) -> Citation:
+        """Resolve (and remember) the statement an expectation rests on."""
+        citation = self._cite.cite(rests_on)
+        self.citations[rests_on] = citation
+        return citation
 
-    def expect_status(self, response: httpx.Response, *statuses: int) -> None:
+    def expect(self, condition: object, message: str, *, rests_on: str) -> None:
+        """``condition`` holds, as the contract statement (or seed) ``rests_on`` says."""
+        citation = self.cite(rests_on)
+        if not condition:
+            raise ScenarioFailure(message, citation)
+
+    def expect_status(self, response: httpx.Response, *statuses: int, rests_on: str) -> None:
         self.expect(
             response.status_code in statuses,
             f"{response.request.method} {response.request.url.path}: expected {' or '.join(map(str, statuses))},"
             f" got {response.status_code}: {response.text[:300]}",
+            rests_on=rests_on,
         )
+
+    def pointer(self, operation_id: str, *parts: str) -> str:
+        """A pointer into the operation's node of the contract, e.g. ``pointer(op, "responses", "400")``."""
+        method, path, _ = self.operation(operation_id)
+        return "/".join(["#/paths", escape_pointer(path), method.lower(), *(escape_pointer(p) for p in parts)])
 
     def json(self, response: httpx.Response) -> Any:
         try:
@@ -161,16 +221,23 @@ class Context:
             yield entry.operation["operationId"], entry.method.upper(), entry.path, entry.operation
 
     def expect_documented(self, response: httpx.Response, operation_id: str) -> Any:
-        """The status is documented for the operation and the body matches its schema; returns the body."""
+        """The status is documented for the operation and the body matches its schema; returns the body.
+
+        It rests on the operation's responses as the contract gives them."""
         key = (operation_id, str(response.status_code))
+        status = str(response.status_code)
+        self.statuses.add(key)
+        _, _, operation = self.operation(operation_id)
+        responses = operation["responses"]
+        documented_as = status if status in responses else "default" if "default" in responses else None
+        citation = self.cite(self.pointer(operation_id, "responses", *([documented_as] if documented_as else [])))
         if key not in self._validators:
-            _, _, operation = self.operation(operation_id)
-            responses = operation["responses"]
-            documented = responses.get(str(response.status_code)) or responses.get("default")
+            documented = responses.get(documented_as) if documented_as else None
             if documented is None:
                 raise ScenarioFailure(
                     f"{operation_id}: status {response.status_code} is not documented"
-                    f" (documented: {', '.join(responses)}): {response.text[:300]}"
+                    f" (documented: {', '.join(responses)}): {response.text[:300]}",
+                    citation,
                 )
             schema = documented.get("content", {}).get("application/json", {}).get("schema")
             self._validators[key] = (
@@ -184,32 +251,53 @@ class Context:
         if errors:
             where = "/".join(str(p) for p in errors[0].absolute_path) or "the root"
             raise ScenarioFailure(
-                f"{operation_id} {response.status_code}: body breaks the contract at {where}: {errors[0].message}"
+                f"{operation_id} {response.status_code}: body breaks the contract at {where}: {errors[0].message}",
+                citation,
             )
         return body
 
 
-def run_scenario(scenario: Scenario, target: Target, client: httpx.Client, context: Context | None = None) -> Result:
-    context = context or Context(target, client)
+def run_scenario(
+    scenario: Scenario, target: Target, client: httpx.Client, options: RunOptions, context: Context | None = None
+) -> Result:
+    """Run one scenario: pass, fail, skip, or warn (a broken statement that is only inferred or
+    assumed, unless ``options.strict_assumptions``). ``context`` lets a caller that runs many
+    checks share one resolved contract (copied per check, with its own exchanges)."""
+    if options.read_only and scenario.writes:
+        return Result("scenario", scenario.name, Status.SKIP, "writes; skipped in a read-only run", scenario.source)
+    context = context or Context(target, client, options)
     started = time.perf_counter()
+
+    def result(status: Status, message: str = "", exchanges: list[Exchange] | None = None) -> Result:
+        weak = sorted(str(c) for c in context.citations.values() if is_weak(c.level))
+        return Result(
+            "scenario",
+            scenario.name,
+            status,
+            message,
+            scenario.source,
+            time.perf_counter() - started,
+            exchanges or [],
+            weak,
+        )
+
+    citation: Citation | None = None
     try:
         scenario.check(context)
     except Skip as skip:
-        return Result("scenario", scenario.name, Status.SKIP, str(skip), scenario.source, time.perf_counter() - started)
+        return result(Status.SKIP, str(skip))
+    except CitationError as error:
+        message = f"the scenario itself is wrong: {error}"
     except ScenarioFailure as failure:
-        message = str(failure)
+        message, citation = str(failure), failure.citation
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         # The target answered something the scenario could not even read (a missing header,
         # a body of the wrong shape): that is a violation, reported like one.
         message = f"the response could not be read as documented: {exc.__class__.__name__}: {exc}"
     else:
-        return Result("scenario", scenario.name, Status.PASS, "", scenario.source, time.perf_counter() - started)
-    return Result(
-        "scenario",
-        scenario.name,
-        Status.FAIL,
-        message,
-        scenario.source,
-        time.perf_counter() - started,
-        context.exchanges[-3:],
-    )
+        return result(Status.PASS)
+    if citation is not None:
+        message = f"{message}\n(rests on {citation})"
+        if is_weak(citation.level) and not options.strict_assumptions:
+            return result(Status.WARN, message, context.exchanges[-3:])
+    return result(Status.FAIL, message, context.exchanges[-3:])

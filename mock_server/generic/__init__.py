@@ -25,6 +25,7 @@ __all__ = ["default_fixtures", "generic_rules"]
 def generic_rules(contract: Contract) -> ApiRules:
     """The rules of a contract without a rules module."""
     generator = Generator(contract.spec)
+    render_error = error_renderer(contract.spec)
     parts = find_lifecycles(contract)
     resources = sorted({part.resource for part in parts.values()}, key=lambda r: r.item_path)
     handlers = Handlers()
@@ -33,13 +34,13 @@ def generic_rules(contract: Contract) -> ApiRules:
         handler = (
             lifecycle_handler(part, generator, contract.base_path)
             if part is not None
-            else stateless_handler(contract, operation, generator)
+            else stateless_handler(contract, operation, generator, render_error)
         )
         parents = [r for r in resources if operation.path.startswith(r.item_path + "/")]
         handlers[operation_id] = under_records(parents, handler)
     return ApiRules(
         name=contract.name,
-        render_error=error_renderer(contract.spec),
+        render_error=render_error,
         handlers=handlers,
         seed=generator.reseed,
     )

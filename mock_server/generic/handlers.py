@@ -18,7 +18,7 @@ from typing import Any
 from invoice_contracts.oas import resolve_refs
 
 from ..contracts import Contract, Operation
-from ..errors import ErrorKind, MockError
+from ..errors import ErrorKind, ErrorRenderer, MockError
 from ..fakes import SchemaFaker, make_faker
 from ..prefer import forced_reply
 from ..rules import Call, Handler, Reply, SeedContext
@@ -238,7 +238,9 @@ def lifecycle_handler(part: Part, generator: Generator, base_path: str) -> Handl
     return _Lifecycle(part, generator, base_path)
 
 
-def stateless_handler(contract: Contract, operation: Operation, generator: Generator) -> Handler:
+def stateless_handler(
+    contract: Contract, operation: Operation, generator: Generator, render_error: ErrorRenderer
+) -> Handler:
     """The operation's first success response, from its example or generated (the same on
     every call: seeded by the operation)."""
     node = resolve_refs(contract.spec, contract.spec["paths"][operation.path][operation.method])
@@ -248,7 +250,8 @@ def stateless_handler(contract: Contract, operation: Operation, generator: Gener
     def handler(call: Call) -> Reply:
         if status is None:
             return Reply(204)
-        reply = forced_reply(operation.operation_id, node, {"code": status}, {}, generator.fake(operation.operation_id))
+        fake = generator.fake(operation.operation_id)
+        reply = forced_reply(operation.operation_id, node, {"code": status}, {}, fake, render_error)
         assert reply is not None  # a code was asked for
         return reply
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from mock_server import MockApp, MockSettings, create_app
 from mock_server.apis import chargeover, keyline, solvimon
@@ -21,64 +20,9 @@ from mock_server.auth import Principal
 from mock_server.errors import MockError
 from mock_server.rules import Call, Handler, Reply
 
-Rewrite = Callable[[str, str, int, dict[str, str], bytes], tuple[int, dict[str, str], bytes]]
-
-
-@dataclass(frozen=True)
-class Breakage:
-    api: str
-    description: str
-    layer: str  # which layer must catch it: "scenarios" or "schema"
-    expected: str  # a piece of the failing check's name
-    handlers: dict[str, Callable[[Handler], Handler]] | None = None
-    rewrite: Rewrite | None = None
-    patch_app: Callable[[MockApp], None] | None = None
-
-
-class RewriteResponses:
-    """Buffers each response and lets ``rewrite`` change its status, headers and body."""
-
-    def __init__(self, app: ASGIApp, rewrite: Rewrite) -> None:
-        self.app = app
-        self.rewrite = rewrite
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-            else:
-                chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, capture)
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in start["headers"]}
-        status, headers, body = self.rewrite(scope["method"], scope["path"], start["status"], headers, b"".join(chunks))
-        headers["content-length"] = str(len(body))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-
-def _json_rewrite(match: Callable[[str, str, int], bool], change: Callable[[Any], Any]) -> Rewrite:
-    def rewrite(
-        method: str, path: str, status: int, headers: dict[str, str], body: bytes
-    ) -> tuple[int, dict[str, str], bytes]:
-        if not match(method, path, status):
-            return status, headers, body
-        return status, headers, json.dumps(change(json.loads(body))).encode()
-
-    return rewrite
+from .base import APP, Breakage, RewriteResponses, json_rewrite
+from .generic import GENERIC
+from .subtle import SUBTLE
 
 
 def _without(key: str) -> Callable[[Any], Any]:
@@ -125,16 +69,13 @@ def _problem_json(
     return status, headers, body
 
 
-_APP: list[MockApp] = []
-
-
 def _leak_platforms(original: Handler) -> Handler:
     def handler(call: Call) -> Reply:
         try:
             return original(call)
         except MockError:
             for tenant in ("plat_alpha", "plat_beta"):
-                with _APP[0].state.store.transaction("solvimon", tenant) as tx:
+                with APP[0].state.store.transaction("solvimon", tenant) as tx:
                     found = tx.get(solvimon.INVOICES, call.params["resourceId"])
                 if found is not None:
                     return Reply(200, found)
@@ -218,7 +159,7 @@ BROKEN: dict[str, Breakage] = {
         "the credit invoice lacks `credit` (the link to the original)",
         "scenarios",
         "link both ways",
-        rewrite=_json_rewrite(lambda m, p, s: m == "POST" and p.endswith("/credit") and s == 200, _without("credit")),
+        rewrite=json_rewrite(lambda m, p, s: m == "POST" and p.endswith("/credit") and s == 200, _without("credit")),
     ),
     "solvimon-refund-twice": Breakage(
         "solvimon",
@@ -226,6 +167,7 @@ BROKEN: dict[str, Breakage] = {
         "scenarios",
         "refund a credit invoice exactly once",
         handlers={"postInvoicesByResourceIdRefund": _refund_twice},
+        strict=True,
     ),
     "solvimon-ignored-auth": Breakage(
         "solvimon", "any API key is accepted", "scenarios", "without credentials is 401", patch_app=_accept_any_key
@@ -245,7 +187,7 @@ BROKEN: dict[str, Breakage] = {
         "Amount.quantity is a number, not a decimal string",
         "schema",
         "GET /v{version}/invoices/{resourceId}",
-        rewrite=_json_rewrite(
+        rewrite=json_rewrite(
             lambda m, p, s: m == "GET" and p.startswith("/v1/invoices/") and s == 200, _amount_as_number
         ),
     ),
@@ -277,8 +219,7 @@ BROKEN: dict[str, Breakage] = {
     ),
 }
 
-from tests.broken.generic import GENERIC  # noqa: E402  (after Breakage, which it uses)
-
+BROKEN.update(SUBTLE)
 BROKEN.update(GENERIC)
 
 MODULES = {"solvimon": solvimon, "chargeover": chargeover, "keyline": keyline}
@@ -290,7 +231,7 @@ def build(name: str) -> ASGIApp:
         registry = MODULES[breakage.api].handlers
         registry[operation_id] = wrap(registry[operation_id])
     app = create_app(MockSettings(validate_responses=False))
-    _APP.append(app)
+    APP.append(app)
     if breakage.patch_app:
         breakage.patch_app(app)
     return RewriteResponses(app, breakage.rewrite) if breakage.rewrite else app

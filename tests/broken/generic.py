@@ -15,7 +15,7 @@ from mock_server import MockApp
 from mock_server.apis import solvimon
 from mock_server.errors import MockError
 from mock_server.rules import Call, Handler, Reply
-from tests.broken import Breakage
+from tests.broken.base import Breakage
 
 __all__ = ["GENERIC"]
 

@@ -1,13 +1,18 @@
-// Types for every contract in ../../openapi (the registry's built-in APIs): one file per stem.
+// Types for every contract in ../../openapi (the registry's built-in APIs), one file per stem,
+// and for the mock's admin contract (the TypeScript admin helper is typed from it).
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 
 const contracts = "../../openapi";
-for (const file of readdirSync(contracts).filter((name) => name.endsWith(".yaml")).sort()) {
-  const stem = file.slice(0, -".yaml".length);
+const sources = readdirSync(contracts)
+  .filter((name) => name.endsWith(".yaml"))
+  .sort()
+  .map((file) => [`${contracts}/${file}`, file.slice(0, -".yaml".length)]);
+sources.push(["../../mock_server/admin.yaml", "admin"]);
+for (const [source, stem] of sources) {
   execFileSync(
     "node_modules/.bin/openapi-typescript",
-    [`${contracts}/${file}`, "--default-non-nullable", "false", "-o", `src/generated/${stem}.ts`],
+    [source, "--default-non-nullable", "false", "-o", `src/generated/${stem}.ts`],
     { stdio: "inherit" },
   );
 }
