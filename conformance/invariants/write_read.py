@@ -12,15 +12,17 @@ each where the contract supports it:
   with and both have the same schema, the read returns what the write answered (a write that
   answers success but is never recorded fails here).
 
-The record written to is, in order: one an earlier response linked to this operation; a fresh
-one from an operation that creates records read at this path; or the records of the list that
-holds them, until one is accepted (a documented refusal moves on to the next).
+Ids in the example body that name records of a list (``customer_id``, ``item_id``) are replaced
+by the first id that list has on the target. The record written to is, in order: one an earlier
+response linked to this operation; a fresh one from an operation that creates records read at
+this path; or the records of the list that holds them, until one is accepted (a documented
+refusal moves on to the next).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 from urllib.parse import urljoin
@@ -210,6 +212,29 @@ def _learn(session: Session, write: Operation, values: dict[str, Any], body: Any
             session.known.setdefault(str(link.get("operationId")), []).append(learned)
 
 
+def _target_ids(session: Session, context: Context) -> dict[str, Any]:
+    """The first id of each list whose items carry a ``<thing>_id`` (``customer_id``, ``item_id``):
+    an example's ids are the contract author's, the target's records have their own."""
+    found: dict[str, Any] = {}
+    for listop in session.lists:
+        if listop.id_field and listop.id_field.endswith("_id") and listop.id_field not in found:
+            items = session.filtered(context, listop, {})
+            if items:
+                found[listop.id_field] = identity(listop, items[0])
+    return found
+
+
+def _with_ids(body: Any, ids: dict[str, Any]) -> Any:
+    """``body`` with every field named like a list's id field set to that list's first id."""
+    if isinstance(body, dict):
+        return {
+            k: ids[k] if k in ids and not isinstance(v, (dict, list)) else _with_ids(v, ids) for k, v in body.items()
+        }
+    if isinstance(body, list):
+        return [_with_ids(item, ids) for item in body]
+    return body
+
+
 def _check(
     session: Session,
     read_back: ReadBack,
@@ -218,7 +243,10 @@ def _check(
     source: str,
     context: Context,
 ) -> None:
-    body = compared.body if compared is not None else request_body(read_back.write)
+    ids = _target_ids(session, context)
+    body = _with_ids(compared.body if compared is not None else request_body(read_back.write), ids)
+    if compared is not None:
+        compared = replace(compared, body=body, sent=_with_ids(compared.sent, ids))
     values, response = _send(session, context, read_back, body)
     written = context.json(response) if response.content else None
     if read_back.parameters.get(read_back.read.path_params[-1]) == LOCATION:
