@@ -140,6 +140,7 @@ GENERIC: dict[str, Breakage] = {
         "invariants",
         "getInvoices: sort order_direction",
         handlers={"getInvoices": _without_param("order_direction")},
+        strict=True,  # the contract marks order_direction inferred: a warning unless --strict-assumptions
     ),
     "solvimon-refund-not-recorded": Breakage(
         "solvimon",
