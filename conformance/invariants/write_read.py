@@ -38,7 +38,7 @@ from .values import compatible, same
 
 __all__ = ["write_read_invariants"]
 
-ATTEMPTS = 25
+ATTEMPTS = 60
 SHOWN = 6
 
 
@@ -196,7 +196,8 @@ def _send(session: Session, context: Context, read_back: ReadBack, body: Any) ->
         if response.status_code >= 500 or response.status_code < 400:
             raise ScenarioFailure(f"{write.method} {path}: {response.status_code}: {response.text[:300]}")
         refusals.append(f"{values} → {response.status_code}")
-    raise Skip(f"no record was accepted by {write.operation_id} ({'; '.join(refusals) or 'none to try'})")
+    shown = "; ".join(refusals[:3]) + (f" and {len(refusals) - 3} more" if len(refusals) > 3 else "")
+    raise Skip(f"no record was accepted by {write.operation_id} ({shown or 'none to try'})")
 
 
 def _learn(session: Session, write: Operation, values: dict[str, Any], body: Any, response: httpx.Response) -> None:
