@@ -18,7 +18,7 @@ from typing import Any
 from ..scenarios import Context, Scenario
 from .contract import ListOperation, merged
 from .paging import detect_paging
-from .session import Session, check, identity
+from .session import Session, identity
 from .values import compatible, same
 
 __all__ = ["Filter", "detect_filters", "filter_invariants"]
@@ -74,8 +74,8 @@ def filter_invariants(session: Session) -> list[Scenario]:
         Scenario(
             f"{listop.operation_id}: filter {found.name} is honoured",
             listop.operation.parameter_pointer(found.name),
-            partial(_honoured, session, listop, found),
-            writes=False,
+            partial(_honoured, session, listop, found, listop.operation.parameter_pointer(found.name)),
+            False,
         )
         for listop in session.lists
         for found in detect_filters(listop)
@@ -104,22 +104,24 @@ def _query(found: Filter, value: Any) -> dict[str, Any]:
     return {found.name: sent}
 
 
-def _honoured(session: Session, listop: ListOperation, found: Filter, context: Context) -> None:
+def _honoured(session: Session, listop: ListOperation, found: Filter, source: str, context: Context) -> None:
     everything = session.full_walk(context, listop).large.items
     for value in _values(found, everything):
         wanted = [value] if found.mode == "member" else value
         query = _query(found, value)
         returned = session.filtered(context, listop, query)
         wrong = [identity(listop, item) for item in returned if not found.holds(item, wanted)]
-        check(
+        context.expect(
             not wrong,
             f"{found.name}={query[found.name]} returned {len(wrong)} item(s) whose {found.prop} does not match:"
             f" {', '.join(map(str, wrong[:5]))}",
+            rests_on=source,
         )
         expected = {identity(listop, item) for item in everything if found.holds(item, wanted)}
         missing = expected - {identity(listop, item) for item in returned}
-        check(
+        context.expect(
             not missing,
             f"{found.name}={query[found.name]} left out {len(missing)} matching item(s) the unfiltered list has:"
             f" {', '.join(map(str, sorted(missing, key=str)[:5]))}",
+            rests_on=source,
         )

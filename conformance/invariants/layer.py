@@ -13,7 +13,7 @@ from dataclasses import replace
 import httpx
 
 from ..report import Result
-from ..scenarios import Context, RunOptions, Scenario, ScenarioFailure
+from ..scenarios import Context, RunOptions, Scenario
 from ..scenarios.base import run_scenario
 from ..targets import Target
 from .filters import filter_invariants
@@ -38,25 +38,10 @@ def generate(session: Session) -> list[Scenario]:
 
 
 def run_invariants(target: Target, client: httpx.Client, options: RunOptions) -> Iterator[Result]:
-    session = Session(target, options.read_only)
+    """Each invariant's result; in a read-only run those that write are skipped, with the reason."""
+    session = Session(target)
     prototype = Context(target, client, options)  # resolving the contract once, not once per invariant
     for invariant in generate(session):
         context = copy.copy(prototype)
         context.exchanges = []
-        context.citations = {}
-        yield replace(run_scenario(_citing(invariant), target, client, options, context), layer="invariant")
-
-
-def _citing(invariant: Scenario) -> Scenario:
-    """The invariant, its uncited failures resting on the node it was derived from (``source``)."""
-
-    def check(context: Context) -> None:
-        citation = context.cite(invariant.source)
-        try:
-            invariant.check(context)
-        except ScenarioFailure as failure:
-            if failure.citation is not None:
-                raise
-            raise ScenarioFailure(str(failure), citation) from failure
-
-    return replace(invariant, check=check)
+        yield replace(run_scenario(invariant, target, client, options, context), layer="invariant")

@@ -10,7 +10,7 @@ from typing import Any
 from ..scenarios import Context, Scenario, ScenarioFailure
 from .contract import ListOperation
 from .paging import Page, Reported, detect_paging, reported_counts
-from .session import Session, check, identity
+from .session import Session, identity
 
 __all__ = ["list_invariants"]
 
@@ -22,14 +22,17 @@ def list_invariants(session: Session) -> list[Scenario]:
     for listop in session.lists:
         paging = detect_paging(listop)
         if paging is not None:
+            source = (
+                listop.operation.parameter_pointer(paging.pointer_names[0])
+                if paging.pointer_names
+                else f"#{listop.operation.pointer}/responses/200/headers"
+            )
             found.append(
                 Scenario(
                     f"{listop.operation_id}: its pages are the whole set, without gap or duplicate",
-                    listop.operation.parameter_pointer(paging.pointer_names[0])
-                    if paging.pointer_names
-                    else f"#{listop.operation.pointer}/responses/200/headers",
-                    partial(_whole_set, session, listop),
-                    writes=False,
+                    source,
+                    partial(_whole_set, session, listop, source),
+                    False,
                 )
             )
         reported = reported_counts(listop)
@@ -38,8 +41,8 @@ def list_invariants(session: Session) -> list[Scenario]:
                 Scenario(
                     f"{listop.operation_id}: the counts it reports agree with the pages walked",
                     f"#{listop.operation.pointer}/responses/200",
-                    partial(_counts_agree, session, listop, reported),
-                    writes=False,
+                    partial(_counts_agree, session, listop, reported, f"#{listop.operation.pointer}/responses/200"),
+                    False,
                 )
             )
     return found
@@ -51,22 +54,27 @@ def _few(values: Any) -> str:
     return ", ".join(map(str, shown[:SHOWN])) + more
 
 
-def _whole_set(session: Session, listop: ListOperation, context: Context) -> None:
+def _whole_set(session: Session, listop: ListOperation, source: str, context: Context) -> None:
     full = session.full_walk(context, listop)
     ids = [identity(listop, item) for item in full.small.items]
     repeated = [key for key, count in Counter(ids).items() if count > 1]
     size = full.small.size or "the server's size"
-    check(not repeated, f"walking the pages at {size} a page lists some items twice: {_few(repeated)}")
+    context.expect(
+        not repeated, f"walking the pages at {size} a page lists some items twice: {_few(repeated)}", rests_on=source
+    )
     if full.large is full.small:
         return
     reference = {identity(listop, item) for item in full.large.items}
     missing, extra = reference - set(ids), set(ids) - reference
-    check(
+    context.expect(
         not missing,
         f"the pages at {size} a page miss {len(missing)} of the {len(reference)} items one read at"
         f" {full.large.size} a page returns: {_few(missing)}",
+        rests_on=source,
     )
-    check(not extra, f"the pages at {size} a page list items one large read does not: {_few(extra)}")
+    context.expect(
+        not extra, f"the pages at {size} a page list items one large read does not: {_few(extra)}", rests_on=source
+    )
 
 
 def _value(page: Page, reported: Reported) -> int:
@@ -82,7 +90,9 @@ def _value(page: Page, reported: Reported) -> int:
         raise ScenarioFailure(f"{reported.name} is {raw!r}, not a count") from None
 
 
-def _counts_agree(session: Session, listop: ListOperation, reported: list[Reported], context: Context) -> None:
+def _counts_agree(
+    session: Session, listop: ListOperation, reported: list[Reported], source: str, context: Context
+) -> None:
     full = session.full_walk(context, listop)
     walked = full.small
     numbered = full.paging is not None and full.paging.style == "page"
@@ -99,8 +109,9 @@ def _counts_agree(session: Session, listop: ListOperation, reported: list[Report
             }[count.kind]
             if expected is None:
                 continue
-            check(
+            context.expect(
                 value == expected,
                 f"page {number} of {len(walked.pages)} reports {count.name} = {value}; the walk found"
                 f" {expected} ({total} items on {pages} pages at {walked.size or page.size} a page)",
+                rests_on=source,
             )

@@ -8,17 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..report import Exchange
-from ..scenarios import Context, ScenarioFailure
+from ..scenarios import Context
 from ..targets import Credentials, Target
 from .contract import ListOperation, Operation, list_operations, operations
 from .paging import Paging, Walk, detect_paging, small_size, walk
 
-__all__ = [
-    "Session",
-    "check",
-    "identity",
-    "other_tenant",
-]
+__all__ = ["Session", "identity", "other_tenant"]
 
 LARGE_DEFAULT = 100
 
@@ -49,7 +44,6 @@ class FullWalk:
 @dataclass
 class Session:
     target: Target
-    read_only: bool = False
     operations: list[Operation] = field(default_factory=list)
     lists: list[ListOperation] = field(default_factory=list)
     known: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # operationId → path values linked to it
@@ -101,11 +95,3 @@ class Session:
             if on_record and set(operation.path_params) <= set(read.path_params):
                 return listop
         return None
-
-
-def check(condition: object, message: str) -> None:
-    """An invariant's expectation. It rests on the contract node the invariant was derived from
-    (its ``source``), which ``run_invariants`` cites, so its strength follows that node's
-    provenance like a scenario's."""
-    if not condition:
-        raise ScenarioFailure(message)

@@ -13,7 +13,7 @@ from functools import partial
 
 from ..scenarios import Context, Scenario
 from .contract import ListOperation, merged
-from .session import Session, check, identity
+from .session import Session, identity
 from .values import sort_key
 
 __all__ = ["Sort", "detect_sort", "sort_invariants"]
@@ -52,21 +52,21 @@ def sort_invariants(session: Session) -> list[Scenario]:
                 Scenario(
                     f"{listop.operation_id}: sort {sort.direction} is honoured",
                     listop.operation.parameter_pointer(sort.direction),
-                    partial(_honoured, session, listop, sort),
-                    writes=False,
+                    partial(_honoured, session, listop, sort, listop.operation.parameter_pointer(sort.direction)),
+                    False,
                 )
             )
     return found
 
 
-def _honoured(session: Session, listop: ListOperation, sort: Sort, context: Context) -> None:
+def _honoured(session: Session, listop: ListOperation, sort: Sort, source: str, context: Context) -> None:
     if not sort.keys:
         ascending = session.filtered(context, listop, {sort.direction: sort.ascending})
         descending = session.filtered(context, listop, {sort.direction: sort.descending})
         up = [identity(listop, item) for item in ascending]
         down = [identity(listop, item) for item in reversed(descending)]
         first = next((i for i, (a, b) in enumerate(zip(up, down, strict=False)) if a != b), None)
-        check(
+        context.expect(
             up == down,
             f"{sort.direction}={sort.ascending} is not {sort.direction}={sort.descending} reversed"
             + (
@@ -74,6 +74,7 @@ def _honoured(session: Session, listop: ListOperation, sort: Sort, context: Cont
                 if first is not None
                 else f": {len(up)} items one way, {len(down)} the other"
             ),
+            rests_on=source,
         )
         return
     assert sort.key is not None
@@ -81,7 +82,8 @@ def _honoured(session: Session, listop: ListOperation, sort: Sort, context: Cont
         for direction, reverse in ((sort.ascending, False), (sort.descending, True)):
             items = session.filtered(context, listop, {sort.key: key, sort.direction: direction})
             values = [sort_key(item.get(key)) for item in items if item.get(key) is not None]
-            check(
+            context.expect(
                 values == sorted(values, reverse=reverse),
                 f"{sort.key}={key}&{sort.direction}={direction}: the items are not in that order",
+                rests_on=source,
             )

@@ -17,7 +17,7 @@ from typing import Any
 from ..scenarios import Context, Scenario, ScenarioFailure, Skip
 from ..targets import Credentials
 from .contract import ListOperation, Operation
-from .session import Session, check, identity, other_tenant
+from .session import Session, identity, other_tenant
 
 __all__ = ["tenant_invariants"]
 
@@ -35,8 +35,8 @@ def tenant_invariants(session: Session) -> list[Scenario]:
         Scenario(
             f"{listop.operation_id}: no record of another tenant is listed or readable",
             f"#{listop.operation.pointer}",
-            partial(_isolated, session, listop, other),
-            writes=False,
+            partial(_isolated, session, listop, other, f"#{listop.operation.pointer}"),
+            False,
         )
         for listop in session.lists
         if listop.id_field is not None
@@ -48,8 +48,8 @@ def tenant_invariants(session: Session) -> list[Scenario]:
                 Scenario(
                     f"{operation.operation_id}: another tenant's write is refused and changes nothing",
                     f"#{operation.pointer}",
-                    partial(_write_refused, session, listop, operation, other),
-                    writes=True,
+                    partial(_write_refused, session, listop, operation, other, f"#{operation.pointer}"),
+                    True,
                 )
             )
     return found
@@ -68,13 +68,13 @@ def fingerprint(record: Any) -> str:
     return json.dumps(scalars, sort_keys=True)
 
 
-def _isolated(session: Session, listop: ListOperation, other: Credentials, context: Context) -> None:
+def _isolated(session: Session, listop: ListOperation, other: Credentials, source: str, context: Context) -> None:
     mine, theirs = _items(session, context, listop, None), _items(session, context, listop, other)
     if not theirs:
         raise Skip("the other tenant's credential lists nothing to compare with")
     shared = {fingerprint(item) for item in mine} & {fingerprint(item) for item in theirs}
     leaked = [identity(listop, item) for item in theirs if fingerprint(item) in shared]
-    check(not leaked, f"{len(leaked)} record(s) are listed under both tenants: {leaked[:5]}")
+    context.expect(not leaked, f"{len(leaked)} record(s) are listed under both tenants: {leaked[:5]}", rests_on=source)
     if listop.read is None:
         return
     for item, credentials, whose in [
@@ -86,22 +86,18 @@ def _isolated(session: Session, listop: ListOperation, other: Credentials, conte
         seen = response.status_code < 300 and fingerprint(listop.read_record(context.json(response))) == fingerprint(
             item
         )
-        check(not seen, f"GET {path} returned {whose} record {identity(listop, item)}")
+        context.expect(not seen, f"GET {path} returned {whose} record {identity(listop, item)}", rests_on=source)
 
 
-def _read(context: Context, listop: ListOperation, record: Any) -> Any:
+def _read(context: Context, listop: ListOperation, record: Any, source: str) -> Any:
     response = context.get(listop.read_path(record))
-    check(
-        response.status_code == 200, f"GET {response.request.url.path}: {response.status_code}: {response.text[:300]}"
-    )
+    context.expect_status(response, 200, rests_on=source)
     return context.json(response)
 
 
 def _write_refused(
-    session: Session, listop: ListOperation, operation: Operation, other: Credentials, context: Context
+    session: Session, listop: ListOperation, operation: Operation, other: Credentials, source: str, context: Context
 ) -> None:
-    if session.read_only:
-        raise Skip("read-only run: writes are not sent")
     theirs = {identity(listop, item) for item in _items(session, context, listop, other)}
     mine = [identity(listop, item) for item in _items(session, context, listop, None)]
     candidates = [record for record in mine if record not in theirs]
@@ -110,17 +106,18 @@ def _write_refused(
     record = candidates[0]
     assert listop.read is not None
     path = operation.url_path({**listop.fixed, listop.read.path_params[-1]: record})
-    before = _read(context, listop, record)
+    before = _read(context, listop, record, source)
     body = operation.request_example()
     response = context.request(
         operation.method, path, credentials=other, **({"json": body} if body is not None else {})
     )
-    check(
+    context.expect(
         response.status_code in HIDDEN,
         f"{operation.method} {path} with another tenant's credential answered {response.status_code}"
         f" (expected one of {', '.join(map(str, HIDDEN))}: the record is not theirs to see): {response.text[:200]}",
+        rests_on=source,
     )
-    after = _read(context, listop, record)
+    after = _read(context, listop, record, source)
     if after != before:
         changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
         raise ScenarioFailure(

@@ -261,7 +261,8 @@ def run_scenario(
     scenario: Scenario, target: Target, client: httpx.Client, options: RunOptions, context: Context | None = None
 ) -> Result:
     """Run one scenario: pass, fail, skip, or warn (a broken statement that is only inferred or
-    assumed, unless ``options.strict_assumptions``). ``context`` lets a caller share one."""
+    assumed, unless ``options.strict_assumptions``). ``context`` lets a caller that runs many
+    checks share one resolved contract (copied per check, with its own exchanges)."""
     if options.read_only and scenario.writes:
         return Result("scenario", scenario.name, Status.SKIP, "writes; skipped in a read-only run", scenario.source)
     context = context or Context(target, client, options)

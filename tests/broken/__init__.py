@@ -21,6 +21,7 @@ from mock_server.errors import MockError
 from mock_server.rules import Call, Handler, Reply
 
 from .base import APP, Breakage, RewriteResponses, json_rewrite
+from .generic import GENERIC
 from .subtle import SUBTLE
 
 
@@ -219,9 +220,6 @@ BROKEN: dict[str, Breakage] = {
 }
 
 BROKEN.update(SUBTLE)
-
-from tests.broken.generic import GENERIC  # noqa: E402  (after Breakage, which it uses)
-
 BROKEN.update(GENERIC)
 
 MODULES = {"solvimon": solvimon, "chargeover": chargeover, "keyline": keyline}

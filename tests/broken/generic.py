@@ -15,7 +15,7 @@ from mock_server import MockApp
 from mock_server.apis import solvimon
 from mock_server.errors import MockError
 from mock_server.rules import Call, Handler, Reply
-from tests.broken import Breakage
+from tests.broken.base import Breakage
 
 __all__ = ["GENERIC"]
 
@@ -140,7 +140,7 @@ GENERIC: dict[str, Breakage] = {
         "invariants",
         "getInvoices: sort order_direction",
         handlers={"getInvoices": _without_param("order_direction")},
-        strict=True,  # the contract infers what order_direction does
+        strict=True,  # the contract marks order_direction inferred: a warning unless --strict-assumptions
     ),
     "solvimon-refund-not-recorded": Breakage(
         "solvimon",
