@@ -16,7 +16,7 @@ from typing import NoReturn
 from invoice_contracts.credentials import conformance_flags
 from invoice_contracts.modules import ModuleLoadError
 from invoice_contracts.oas import DocumentError, load_document
-from invoice_contracts.registry import Registry, RegistryError
+from invoice_contracts.registry import Registry, RegistryError, add_api_dir_option
 
 from .diff import DiffError, diff_sides
 from .findings import FORMATS, Finding, changelog, exceeds, render
@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     creds.add_argument("--other-tenant-bearer", help="a bearer token of another tenant")
     creds.add_argument("--other-tenant-basic", metavar="USER:PASS", help="Basic credentials of another tenant")
-    _api_dir_option(run_parser)
+    add_api_dir_option(run_parser)
     how = run_parser.add_argument_group("how")
     how.add_argument("--profile", choices=sorted(PROFILES), default="ci")
     how.add_argument("--seed", type=int, default=1)
@@ -109,21 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     provenance.add_argument("paths", nargs="+", type=Path)
 
     apis = commands.add_parser("apis", help="list the APIs this installation knows (the registry)")
-    _api_dir_option(apis)
+    add_api_dir_option(apis)
     apis.add_argument("--format", choices=["text", "json"], default="text")
     return parser
-
-
-def _api_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--api-dir",
-        dest="api_dirs",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="DIR",
-        help="also load the APIs of DIR (DIR/openapi/NAME.yaml, DIR/scenarios/NAME.py); repeatable",
-    )
 
 
 def _registry(args: argparse.Namespace) -> Registry:

@@ -23,13 +23,22 @@ the engines import the modules (``mock_server`` and ``conformance`` must not imp
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["API_DIRS_ENV", "ApiSource", "Registry", "RegistryError", "builtin_data_dir", "contract_files"]
+__all__ = [
+    "API_DIRS_ENV",
+    "ApiSource",
+    "Registry",
+    "RegistryError",
+    "add_api_dir_option",
+    "builtin_data_dir",
+    "contract_files",
+]
 
 API_DIRS_ENV = "INVOICE_CONTRACTS_API_DIRS"
 CONTRACT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -133,3 +142,17 @@ def contract_files(folder: Path) -> list[Path]:
 
 def _existing(path: Path) -> Path | None:
     return path if path.is_file() else None
+
+
+def add_api_dir_option(parser: argparse.ArgumentParser) -> None:
+    """``--api-dir DIR`` (repeatable) into ``args.api_dirs``: the same option on every command."""
+    parser.add_argument(
+        "--api-dir",
+        dest="api_dirs",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help=f"also load the APIs of DIR (DIR/openapi/NAME.yaml, fixtures/, rules/, scenarios/); repeatable;"
+        f" or set {API_DIRS_ENV}",
+    )

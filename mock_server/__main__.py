@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from invoice_contracts.registry import add_api_dir_option
+
 from . import heap
 from .contracts import ContractError
 from .controls import FAULTS, ControlsError, parse_latency
@@ -38,15 +40,7 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=defaults.seed, help="seed for the fake data (default %(default)s)")
     parser.add_argument("--contracts", type=Path, help="serve the contracts of this folder instead of the shipped ones")
     parser.add_argument("--fixtures", type=Path, help="take fixture files (NAME.yaml) from this folder")
-    parser.add_argument(
-        "--api-dir",
-        dest="api_dirs",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="DIR",
-        help="also serve the APIs of DIR (DIR/openapi/NAME.yaml, DIR/fixtures/, DIR/rules/NAME.py); repeatable",
-    )
+    add_api_dir_option(parser)
     parser.add_argument(
         "--validate-responses", action="store_true", help="check every response against the contract (slower)"
     )

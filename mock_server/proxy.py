@@ -33,7 +33,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from invoice_contracts.oas import resolve_refs
-from invoice_contracts.registry import RegistryError
+from invoice_contracts.registry import RegistryError, add_api_dir_option
 
 from .contracts import Contract
 from .discovery import SetupError, load_source, registry
@@ -273,7 +273,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=4011)
     parser.add_argument("--contracts", type=Path, help="take the contract from this folder instead of the shipped ones")
-    parser.add_argument("--api-dir", dest="api_dirs", action="append", type=Path, default=[], metavar="DIR")
+    add_api_dir_option(parser)
     parser.add_argument("--strict", action="store_true", help="answer violations with the API's documented errors")
     parser.add_argument(
         "--record",
