@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,36 @@ def run_conformance(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subproc
         timeout=timeout,
         check=False,
     )
+
+
+def conforms_in_the_ci_profile(module: str, api: str, flags: list[str], report_dir: Path, scenarios: int) -> str:
+    """Start ``module``'s server, run ``conformance run --profile ci`` on ``api`` against it and
+    assert it conforms with every scenario run (none failed, none skipped); the summary line."""
+    server = start_server(module=module)
+    try:
+        result = run_conformance(
+            "run",
+            "--api",
+            api,
+            "--base-url",
+            server.base_url,
+            *flags,
+            "--profile",
+            "ci",
+            "--report-dir",
+            str(report_dir),
+            "--quiet",
+            timeout=600,
+        )
+    finally:
+        stop_server(server)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    suite = ET.parse(report_dir / "conformance-junit.xml").getroot().find("testsuite")
+    assert suite is not None
+    assert int(suite.get("tests", "0")) >= scenarios + 3
+    assert suite.get("failures") == "0"
+    assert suite.get("skipped") == "0", "with every credential given, no scenario may skip"
+    return result.stdout.strip().splitlines()[-1]
 
 
 def kill_9(server: LiveServer) -> None:
