@@ -23,7 +23,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from bench.run import conformance_command, free_port, rss_mb  # noqa: E402
+from bench.measure import free_port, rss_mb  # noqa: E402
+from bench.run import conformance_command  # noqa: E402
 from invoice_contracts.credentials import mock_flags  # noqa: E402
 
 
