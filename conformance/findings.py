@@ -76,7 +76,7 @@ def _junit(findings: Sequence[Finding], title: str) -> str:
             continue
         failures += 1
         failure = ET.SubElement(case, "failure", message=f"{f.level}: {f.message}", type=f.rule)
-        failure.text = f"{f.rule} at {f.pointer}: {f.message}"
+        failure.text = f"{f.rule}{_at(f.pointer)}: {f.message}"
     suite.set("failures", str(failures))
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
@@ -97,9 +97,7 @@ def _github(findings: Sequence[Finding], title: str) -> str:
             properties.append(f"line={f.line}")
         properties.append(f"title={_escape(f'{f.rule} ({f.level})', True)}")
         where = f"{f.where}: " if f.file and f.where else ""
-        lines.append(
-            f"::{_ANNOTATION[f.level]} {','.join(properties)}::{_escape(f'{where}{f.message} at {f.pointer}')}"
-        )
+        lines.append(f"::{_ANNOTATION[f.level]} {','.join(properties)}::{_escape(where + f.message + _at(f.pointer))}")
     return "\n".join(lines) + "\n" if lines else f"{title}: no findings\n"
 
 
@@ -138,3 +136,8 @@ def render(findings: Sequence[Finding], output_format: str, title: str) -> str:
     if output_format == "github":
         return _github(ordered, title)
     return _text(ordered, title)
+
+
+def _at(pointer: str) -> str:
+    """`` at POINTER``, or nothing for a finding about a whole file (a contract added or removed)."""
+    return f" at {pointer}" if pointer else ""

@@ -106,7 +106,7 @@ class Registry:
         directories = list(api_dirs)
         if use_environment:
             directories += [Path(p) for p in os.environ.get(API_DIRS_ENV, "").split(os.pathsep) if p]
-        for directory in directories:
+        for directory in (d.absolute() for d in directories):
             if not (directory / "openapi").is_dir():
                 raise RegistryError(f"{directory}: an API directory needs an openapi/ folder of contracts")
             sources += [

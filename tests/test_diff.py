@@ -118,6 +118,10 @@ def test_folders_are_matched_by_file_name_and_a_removed_contract_is_breaking(tmp
     assert by_rule["response-property-removed"]["file"] == str(new_dir / "a.yaml")
     text = run_conformance("diff", str(old_dir), str(new_dir)).stdout
     assert str(old_dir / "gone.yml") in text
+    annotations = run_conformance("diff", str(old_dir), str(new_dir), "--format", "github").stdout.splitlines()
+    removed = next(line for line in annotations if "contract-removed" in line)
+    assert removed.startswith("::error ")
+    assert not removed.rstrip().endswith(" at"), removed  # a whole-file finding has no pointer to name
     assert f"{new_dir / 'a.yaml'} listThings" in text  # several files: each finding names its file
     assert run_conformance("diff", str(old_dir), str(old_dir)).returncode == 0
 
