@@ -9,7 +9,7 @@ import pytest
 
 from conformance import toml
 from conformance.profiles import PROFILES
-from conformance.scenarios import ScenarioPack, find_pack
+from conformance.scenarios import all_packs
 from conformance.schema_layer import schemathesis_config
 from conformance.targets import Credentials, Target, TargetError, load_target_file
 from invoice_contracts.credentials import mock_flags
@@ -18,12 +18,7 @@ from tests.broken import BROKEN
 from tests.conftest import ROOT, conforms_in_the_ci_profile, free_port, run_conformance, start_server, stop_server
 
 CREDENTIALS = mock_flags()
-
-
-def pack(api: str) -> ScenarioPack:
-    found = find_pack(Registry.discover().get(api))
-    assert found is not None
-    return found
+PACKS = all_packs()
 
 
 def test_toml_writer_round_trips() -> None:
@@ -61,7 +56,7 @@ def test_config_pins_business_refusals_and_discovered_ids(tmp_path: Path) -> Non
     config = schemathesis_config(
         target,
         PROFILES["ci"],
-        pack("solvimon").tuning,
+        PACKS["solvimon"].tuning,
         {
             "getInvoicesByResourceId": {"path.resourceId": "inv_1"},
             "postInvoicesByResourceIdRefund": {"path.resourceId": ["a", "b"]},
@@ -116,7 +111,7 @@ def test_usage_problems_exit_2_with_one_line(args: list[str], expected: str) -> 
 
 @pytest.mark.parametrize("api", Registry.discover().names)
 def test_the_mock_conforms_in_the_ci_profile(api: str, tmp_path: Path) -> None:
-    print(conforms_in_the_ci_profile("mock_server", api, CREDENTIALS[api], tmp_path, len(pack(api).scenarios)))
+    print(conforms_in_the_ci_profile("mock_server", api, CREDENTIALS[api], tmp_path, len(PACKS[api].scenarios)))
     markdown = (tmp_path / "conformance-report.md").read_text()
     assert "conforms" in markdown
     assert (tmp_path / "schemathesis-junit.xml").exists()
