@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -92,6 +92,16 @@ class Transaction:
         merged = dict(zip(slots, self._cache.load_all(slots), strict=True))
         merged.update(staged)
         return list(merged.values())
+
+    def sorted_values(
+        self, collection: str, key: Callable[[Record], Any], *, reverse: bool = False, order: Hashable
+    ) -> list[Record]:
+        """All records of a collection sorted by ``key``, which ``order`` names (equal names must
+        mean equal keys): the sorted list is reused by later calls until something is written."""
+        slots = self._namespace.get(collection)
+        if self._staged.get(collection) or slots is None:
+            return sorted(self.values(collection), key=key, reverse=reverse)
+        return self._cache.load_sorted(slots, order, key, reverse)
 
     def put(self, collection: str, key: Any, record: Record) -> None:
         self._staged.setdefault(collection, {})[key] = record

@@ -69,3 +69,37 @@ def test_the_encoder_sends_a_stored_record_as_it_was_stored() -> None:
     assert store.json_of(record) is not None
     assert encoder.encode(record) == store.json_of(record)
     assert encoder.encode(record) == EncodingCache().encode(dict(INVOICE))
+
+
+def test_sorted_lists_are_reused_until_a_write_and_see_staged_records() -> None:
+    store = Store()
+    with store.transaction("api", "t") as tx:
+        for number, total in enumerate([3, 1, 2]):
+            tx.put("invoices", number, dict(INVOICE, id=f"inv_{number}", total=total))
+
+    def by_total(record: dict[str, object]) -> object:
+        return record["total"]
+
+    with store.transaction("api", "t") as tx:
+        ascending = tx.sorted_values("invoices", by_total, order="total")
+        assert [r["id"] for r in ascending] == ["inv_1", "inv_2", "inv_0"]
+        ascending.clear()  # the caller's copy: the kept list is not changed
+        again = tx.sorted_values("invoices", by_total, order="total")
+        assert [r["id"] for r in again] == ["inv_1", "inv_2", "inv_0"]
+        assert [r["id"] for r in tx.sorted_values("invoices", by_total, reverse=True, order="total")] == [
+            "inv_0",
+            "inv_2",
+            "inv_1",
+        ]
+        by_id = tx.sorted_values("invoices", lambda r: r["id"], reverse=True, order="id")
+        assert [r["id"] for r in by_id] == ["inv_2", "inv_1", "inv_0"]
+        tx.put("invoices", 3, dict(INVOICE, id="inv_3", total=0))
+        assert tx.sorted_values("invoices", by_total, order="total")[0]["id"] == "inv_3"
+    with store.transaction("api", "t") as tx:
+        assert [r["id"] for r in tx.sorted_values("invoices", by_total, order="total")] == [
+            "inv_3",
+            "inv_1",
+            "inv_2",
+            "inv_0",
+        ]
+        assert tx.sorted_values("credits", by_total, order="total") == []

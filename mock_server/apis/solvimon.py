@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import math
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -424,26 +424,26 @@ def _invoice(call: Call, invoice_id: str, *, for_update: bool = False) -> dict[s
 def list_invoices(call: Call) -> Reply:
     _check_version(call)
     params = call.params
-    selected: Iterable[dict[str, Any]] = call.tx.values(INVOICES)
-    if params.get("statuses"):
-        wanted = set(params["statuses"])
-        selected = [i for i in selected if i["status"] in wanted]
-    if params.get("customer_id"):
-        selected = [i for i in selected if i["customer_id"] == params["customer_id"]]
-    if params.get("paid") is not None:
-        selected = [i for i in selected if bool(i["paid"]) == params["paid"]]
-    if params.get("on_hold") is not None:
-        selected = [i for i in selected if i["on_hold"] == params["on_hold"]]
-    if params.get("pricing_plan_subscription_id"):
-        selected = [
-            i for i in selected if params["pricing_plan_subscription_id"] in (i["pricing_plan_subscription_ids"] or [])
-        ]
     order_by = params.get("order_by") or "created_at"
-    invoices = sorted(
-        selected,
+    invoices = call.tx.sorted_values(
+        INVOICES,
         key=lambda i: (str(i.get(order_by) or ""), i["id"]),
         reverse=params.get("order_direction", "desc") == "desc",
+        order=order_by,
     )
+    if params.get("statuses"):
+        wanted = set(params["statuses"])
+        invoices = [i for i in invoices if i["status"] in wanted]
+    if params.get("customer_id"):
+        invoices = [i for i in invoices if i["customer_id"] == params["customer_id"]]
+    if params.get("paid") is not None:
+        invoices = [i for i in invoices if bool(i["paid"]) == params["paid"]]
+    if params.get("on_hold") is not None:
+        invoices = [i for i in invoices if i["on_hold"] == params["on_hold"]]
+    if params.get("pricing_plan_subscription_id"):
+        invoices = [
+            i for i in invoices if params["pricing_plan_subscription_id"] in (i["pricing_plan_subscription_ids"] or [])
+        ]
     page, limit = int(params.get("page", 1)), int(params.get("limit", 50))
     pages = math.ceil(len(invoices) / limit)
     window = invoices[(page - 1) * limit : page * limit]
