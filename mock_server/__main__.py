@@ -21,7 +21,7 @@ from . import heap
 from .contracts import ContractError
 from .controls import FAULTS, ControlsError, parse_latency
 from .discovery import SetupError
-from .listen import bind
+from .listen import EVENT_LOOP, bind
 from .settings import MockSettings
 
 __all__ = ["main"]
@@ -204,7 +204,7 @@ def serve(argv: list[str]) -> int:
                 print(f"mock-server: ready in {time.perf_counter() - started:.2f} s, seed {args.seed}", file=sys.stderr)
 
     config = uvicorn.Config(
-        app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, lifespan="on"
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, lifespan="on", loop=EVENT_LOOP
     )
     Server(config).run(sockets=[sock])
     return 0

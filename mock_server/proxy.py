@@ -39,7 +39,7 @@ from .contracts import Contract
 from .discovery import SetupError, load_source, registry
 from .encoding import dump_json
 from .errors import ErrorKind, MockError, render_status
-from .listen import bind
+from .listen import EVENT_LOOP, bind
 from .recording import Recorder
 from .rules import ApiRules
 from .settings import MockSettings
@@ -319,6 +319,7 @@ def main(argv: list[str]) -> int:
         log_level=args.log_level,
         server_header=False,  # the upstream's own date and server headers pass through
         date_header=False,
+        loop=EVENT_LOOP,
     )
     uvicorn.Server(config).run(sockets=[sock])
     return 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mock_server.listen import bind
 from tests.conftest import CHARGEOVER_AUTH, KEYLINE_AUTH, ROOT, SOLVIMON_ALL, start_server, stop_server
 
 SNAPSHOT = [
@@ -90,3 +93,31 @@ def test_broken_fixtures_name_the_file(tmp_path: Path, breakage: str) -> None:
     assert result.returncode == 2
     assert "solvimon.yaml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_accepted_connections_send_without_nagle_delay() -> None:
+    """uvicorn writes a response's headers and body separately: with Nagle's algorithm on, the
+    body waited for the client's delayed ACK (40 ms a response). asyncio turns it off only on
+    sockets made with ``IPPROTO_TCP``, so that is how ``bind`` makes them."""
+
+    async def nodelay_of_accepted() -> int:
+        accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Protocol(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                sock = transport.get_extra_info("socket")
+                accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        listener = bind("127.0.0.1", 0)
+        listener.listen()
+        server = await asyncio.get_running_loop().create_server(Protocol, sock=listener)
+        try:
+            _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+            value = await asyncio.wait_for(accepted, 10)
+            writer.close()
+            return value
+        finally:
+            server.close()
+
+    assert asyncio.run(nodelay_of_accepted()) != 0
