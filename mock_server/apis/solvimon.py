@@ -88,7 +88,8 @@ def _qty(amount: Mapping[str, Any] | None) -> Decimal:
 
 
 def _timestamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``YYYY-MM-DDThh:mm:ssZ`` (``isoformat`` is twice as fast as ``strftime``, and credits call it often)."""
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
 
 
 # --- building invoices ---------------------------------------------------------------------
@@ -196,7 +197,7 @@ def _new_invoice(
         "sales_tax_percentage": None,
         "customer": _public_customer(customer),
         "billing_entity_id": settings["billing_entity"]["id"],
-        "billing_entity": copy.deepcopy(settings["billing_entity"]),
+        "billing_entity": settings["billing_entity"],
         "status": status,
         "on_hold": on_hold,
         "type": kind,
@@ -227,7 +228,7 @@ def _new_invoice(
         "pay_invoice_link": None,
         "notes": notes,
         "linked_invoices": None,
-        "custom_fields": copy.deepcopy(customer.get("custom_fields") or []),
+        "custom_fields": customer.get("custom_fields") or [],
         "other_custom_fields": None,
         "credit": None,
         "e_invoices": None,
@@ -267,8 +268,10 @@ def _payment_status(paid: Decimal, total: Decimal) -> str:
 
 
 def _public_customer(customer: Mapping[str, Any]) -> dict[str, Any]:
-    """The contract's ``Customer`` view of a stored customer (which also keeps ``po_number``)."""
-    return {key: copy.deepcopy(value) for key, value in customer.items() if key != "po_number"}
+    """The contract's ``Customer`` view of a stored customer (which also keeps ``po_number``).
+
+    Shares the customer's values: stored records are never changed in place (``store.py``)."""
+    return {key: value for key, value in customer.items() if key != "po_number"}
 
 
 # --- seeding -------------------------------------------------------------------------------
