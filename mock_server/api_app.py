@@ -118,7 +118,9 @@ def _endpoint(
         return resolved[0]
 
     async def endpoint(**params: Any) -> Response:
-        request = connexion.request
+        # The request itself, not Connexion's context proxy: every attribute read through the
+        # proxy costs a context look-up (2.5 % of a request in the profile).
+        request: ConnexionRequest = connexion.request._get_current_object()
         caller = caller_of(request.scope, operation_id)
         body = params.get("body")
         arguments = {name: value for name, value in params.items() if name in operation.argument_names}

@@ -46,7 +46,7 @@ def host_refusal(headers: Mapping[str, str], bound_host: str, allowed: tuple[str
         return None  # HTTP/1.0 without Host: no browser sends that
     name = _host_name(raw)
     accepted = {_host_name(bound_host), "localhost", *(_host_name(a) for a in allowed)}
-    if _is_ip(name) or name in accepted or name.endswith(".localhost"):
+    if name in accepted or name.endswith(".localhost") or _is_ip(name):
         return None
     for pattern in allowed:
         if pattern.startswith(".") and name.endswith(pattern):  # ".example.test": the domain and its subdomains
