@@ -32,7 +32,10 @@ Record = dict[str, Any]
 Packed = bytes  # compact UTF-8 JSON (hot, starts with "{") or zlib-compressed JSON (cold)
 Slots = dict[Any, Packed]  # one collection: key -> packed record
 
-_COMPRESSION_LEVEL = 6
+_COMPRESSION_LEVEL = 6  # bulk loads, off the request path
+# Records the cache evicts are compressed on the request path of the write that pushed them
+# out: level 1 costs 21 instead of 34 µs on a 5 KB invoice and keeps it at 1.65 instead of 1.50 KB.
+_EVICTION_COMPRESSION_LEVEL = 1
 _SORTED_KEPT = 64  # sorted lists kept per generation (collections x orders x directions)
 
 
@@ -163,4 +166,4 @@ class RecordCache:
         _, (packed, record, encoded, slots, key) = self._entries.popitem(last=False)
         self._by_record.pop(id(record), None)
         if _is_hot(packed) and slots.get(key) is packed:
-            slots[key] = zlib.compress(encoded, _COMPRESSION_LEVEL)
+            slots[key] = zlib.compress(encoded, _EVICTION_COMPRESSION_LEVEL)

@@ -9,6 +9,7 @@ collections. Provenance of each rule is in ``openapi/solvimon.yaml``.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -87,8 +88,9 @@ def _qty(amount: Mapping[str, Any] | None) -> Decimal:
     return Decimal(str(amount["quantity"])) if amount else Decimal(0)
 
 
+@functools.lru_cache(maxsize=256)
 def _timestamp(moment: datetime) -> str:
-    """``YYYY-MM-DDThh:mm:ssZ`` (``isoformat`` is twice as fast as ``strftime``, and credits call it often)."""
+    """``YYYY-MM-DDThh:mm:ssZ``. A credit formats the same few moments eleven times, hence the cache."""
     return moment.isoformat(timespec="seconds")[:19] + "Z"
 
 
