@@ -111,6 +111,7 @@ async def serve_api_request(
     fault: str | None = None
     stub: Stub | None = None
     body = b""
+    request_body = BodyCapture()
 
     async def send_and_note(message: Message) -> None:
         nonlocal status, response_size
@@ -179,7 +180,7 @@ async def serve_api_request(
                 operation_id=operation.operation_id if operation else None,
                 query={k: [REDACTED] * len(v) if k in secrets.query else v for k, v in query.items()},
                 headers={k: secrets.header_value(k, v) for k, v in headers.items()},
-                request_body=BodyCapture.of(body, journal.body_limit),
+                request_body=request_body,
                 response_headers=response_headers,
                 response_body=BodyCapture.of(b"".join(response_chunks), journal.body_limit),
             )
