@@ -18,6 +18,7 @@ from typing import Any
 from invoice_contracts.registry import add_api_dir_option
 
 from . import heap
+from .collector import IdleCollector
 from .contracts import ContractError
 from .controls import FAULTS, ControlsError, parse_latency
 from .discovery import SetupError
@@ -182,10 +183,6 @@ def serve(argv: list[str]) -> int:
     gc.collect()
     gc.freeze()
     heap.trim()
-    # A full collection walks every decoded record the store caches (records.py): about 70 ms
-    # under credit load, stalling every request in flight. Young collections stay as they are;
-    # full ones wait for 100 collections of the middle generation instead of 10.
-    gc.set_threshold(*gc.get_threshold()[:2], 100)
 
     if not _is_loopback(args.host) and not args.admin_token:
         print(
@@ -203,8 +200,15 @@ def serve(argv: list[str]) -> int:
                     print(f"mock-server: {line}", file=sys.stderr)
                 print(f"mock-server: ready in {time.perf_counter() - started:.2f} s, seed {args.seed}", file=sys.stderr)
 
+    # Full collections wait for a pause in the requests (collector.py).
     config = uvicorn.Config(
-        app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, lifespan="on", loop=EVENT_LOOP
+        IdleCollector(app),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=False,
+        lifespan="on",
+        loop=EVENT_LOOP,
     )
     Server(config).run(sockets=[sock])
     return 0
