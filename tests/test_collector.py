@@ -70,7 +70,7 @@ def test_under_load_that_never_pauses_a_full_collection_is_forced() -> None:
     assert _collections_over(65, request_at=set(range(1, 66)), promote=True) == [30, 60]
 
 
-def test_started_it_switches_automatic_full_collections_off_and_collects_when_idle() -> None:
+def test_started_it_switches_automatic_full_collections_off_and_collects_once_requests_pause() -> None:
     full: list[int] = []
 
     def watch(phase: str, info: dict[str, int]) -> None:
@@ -82,14 +82,19 @@ def test_started_it_switches_automatic_full_collections_off_and_collects_when_id
         await collector({"type": "lifespan"}, _receive, _send)
         assert gc.get_threshold()[2] > 1_000_000  # automatic full collections are off
         gc.collect(1)
+        await collector({"type": "http"}, _receive, _send)  # schedules the checks
         gc.callbacks.append(watch)
         try:
-            for _ in range(500):  # at most 5 s; an idle check comes every 10 ms
+            for _ in range(500):  # at most 5 s; a check comes every 10 ms
                 if full:
-                    return
+                    break
                 await asyncio.sleep(0.01)
+            assert full
+            # Idle now: no check is pending, so nothing runs however long it stays idle.
+            gc.collect(1)
+            await asyncio.sleep(0.2)
+            assert len(full) == 1
         finally:
             gc.callbacks.remove(watch)
 
     asyncio.run(scenario())
-    assert full
