@@ -27,6 +27,10 @@ __all__ = ["IdleCollector"]
 
 # A full collection is never due by count: only by this module.
 _NEVER = 2**31 - 1
+# A middle collection after every 2 young ones instead of 10: under writes the decoded cache's new
+# entries survive young collections, and a middle collection over 10 of them took 10 to 13 ms;
+# over 2, the collector's p99 pause went from 5.4-6.0 to 2.3-2.8 ms for the same total.
+_MIDDLE = 2
 
 
 class IdleCollector:
@@ -62,8 +66,7 @@ class IdleCollector:
     def start(self) -> None:
         """Switch automatic full collections off (requests schedule the checks that replace them)."""
         self._started = True
-        young, middle, _ = gc.get_threshold()
-        gc.set_threshold(young, middle, _NEVER)
+        gc.set_threshold(gc.get_threshold()[0], _MIDDLE, _NEVER)
 
     def _schedule_check(self) -> None:
         self._check_pending = True
