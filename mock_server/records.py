@@ -36,7 +36,6 @@ _COMPRESSION_LEVEL = 6  # bulk loads, off the request path
 # Records the cache evicts are compressed on the request path of the write that pushed them
 # out: level 1 costs 21 instead of 34 µs on a 5 KB invoice and keeps it at 1.65 instead of 1.50 KB.
 _EVICTION_COMPRESSION_LEVEL = 1
-_SORTED_KEPT = 64  # sorted lists kept per generation (collections x orders x directions)
 
 
 def _is_hot(packed: Packed) -> bool:
@@ -128,7 +127,7 @@ class RecordCache:
 
     def load_sorted(self, slots: Slots, order: Hashable, key: Callable[[Record], Any], reverse: bool) -> list[Record]:
         """Every record of ``slots`` sorted by ``key`` (which ``order`` names), through the cache.
-        The sorted list is kept until the next write, for collections the cache holds whole."""
+        The sorted list is kept until the next write, while the kept lists fit in the cache's size."""
         if self._sorted_generation != self._generation:
             self._sorted.clear()
             self._sorted_generation = self._generation
@@ -137,7 +136,10 @@ class RecordCache:
         if kept is not None and kept[0] is slots:
             return list(kept[1])
         ordered = sorted(self.load_all(slots), key=key, reverse=reverse)
-        if len(ordered) <= self.capacity and len(self._sorted) < _SORTED_KEPT:
+        # The kept lists hold at most ``capacity`` records between them, so what they keep alive
+        # beyond the cache's own entries stays within the cache's bound.
+        kept_records = sum(len(records) for _, records in self._sorted.values())
+        if kept_records + len(ordered) <= self.capacity:
             self._sorted[tag] = (slots, ordered)
         return list(ordered)
 

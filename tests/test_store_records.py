@@ -103,3 +103,23 @@ def test_sorted_lists_are_reused_until_a_write_and_see_staged_records() -> None:
             "inv_0",
         ]
         assert tx.sorted_values("credits", by_total, order="total") == []
+
+
+def test_kept_sorted_lists_hold_no_more_records_than_the_cache() -> None:
+    store = Store(cached_records=4)
+    with store.transaction("api", "t") as tx:
+        for number in range(3):
+            tx.put("invoices", number, dict(INVOICE, id=f"inv_{number}", total=number))
+    sorts: list[int] = []
+
+    def by_total(record: dict[str, object]) -> object:
+        sorts.append(1)  # called once per record each time the collection is sorted
+        return record["total"]
+
+    with store.transaction("api", "t") as tx:
+        for _ in range(2):
+            tx.sorted_values("invoices", by_total, order="total")
+        assert len(sorts) == 3  # sorted once, then kept
+        for _ in range(2):
+            tx.sorted_values("invoices", by_total, reverse=True, order="total")
+        assert len(sorts) == 9  # 3 + 3 records would exceed the cache of 4: sorted each time
