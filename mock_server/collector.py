@@ -1,9 +1,9 @@
 """Full garbage collections moved to the moments the mock is idle.
 
 A full collection walks every tracked object that is not frozen, the cache of decoded records
-(``records.py``) included: 55 to 70 ms with the cache full of invoices, while every request in
-flight waits. Under a load test that is one stall of the 32 requests in flight about every
-15 s, enough to put the credit p99 above 50 ms (docs/performance.md, "The tail"). Young and
+(``records.py``) included, while every request in flight waits: under a credit load with the
+cache full, Python's default thresholds ran 7 of them in 12 s, of 20 to 106 ms each, and the
+credit p99 was 118 ms (docs/performance.md, "The tail"). Young and
 middle collections stay automatic and cheap; automatic full collections are switched off, and
 :class:`IdleCollector` runs them instead once no request has arrived for ``idle_seconds``, or,
 under load that never pauses, at the latest every ``forced_seconds``, so cyclic garbage that
@@ -75,7 +75,7 @@ class IdleCollector:
     def _check(self) -> None:
         # An idle mock is not woken up: checks continue only while requests keep arriving.
         # (Measured: a timer firing every 0.5 s kept glibc from handing an import's freed heap
-        # back, 6.4 instead of 1.7 KB of RSS per imported invoice.)
+        # back, 6.4 instead of 1.6 KB of RSS per imported invoice.)
         self._check_pending = False
         busy = self.requests != self._requests_seen
         self.collect_if_due()
