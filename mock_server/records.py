@@ -80,14 +80,25 @@ class RecordCache:
 
     def store(self, slots: Slots, key: Any, record: Record, encoded: bytes) -> None:
         """Write ``record`` (encoded as ``encoded``) into ``slots[key]`` hot, and cache it."""
+        self._forget_replaced(slots.get(key))
         slots[key] = encoded
         self._generation += 1
         self._remember(encoded, record, encoded, slots, key)
 
     def store_cold(self, slots: Slots, key: Any, record: Record) -> None:
         """Write ``record`` into ``slots[key]`` compressed, without caching it (bulk loads)."""
+        self._forget_replaced(slots.get(key))
         slots[key] = pack_cold(record)
         self._generation += 1
+
+    def _forget_replaced(self, packed: Packed | None) -> None:
+        """Drop the entry of a value being replaced: no slot can reach it any more, and left in
+        the cache it would take the place of a live record until it aged out."""
+        if packed is None:
+            return
+        entry = self._entries.pop(id(packed), None)
+        if entry is not None:
+            self._by_record.pop(id(entry[1]), None)
 
     def load(self, slots: Slots, key: Any) -> Record | None:
         """The shared decoded record at ``slots[key]`` (never mutate it)."""

@@ -123,3 +123,19 @@ def test_kept_sorted_lists_hold_no_more_records_than_the_cache() -> None:
         for _ in range(2):
             tx.sorted_values("invoices", by_total, reverse=True, order="total")
         assert len(sorts) == 9  # 3 + 3 records would exceed the cache of 4: sorted each time
+
+
+def test_a_replaced_record_leaves_the_cache_instead_of_pushing_live_ones_out() -> None:
+    store = Store(cached_records=3)
+    with store.transaction("api", "t") as tx:
+        tx.put("invoices", "a", dict(INVOICE, id="a"))
+        tx.put("invoices", "b", dict(INVOICE, id="b"))
+    with store.transaction("api", "t") as tx:
+        b = tx.get("invoices", "b")
+    for total in range(5):
+        with store.transaction("api", "t") as tx:
+            tx.put("invoices", "a", dict(INVOICE, id="a", total=total))
+    with store.transaction("api", "t") as tx:
+        assert tx.get("invoices", "b") is b  # still cached: the old versions of "a" took no room
+        assert tx.get("invoices", "a") == dict(INVOICE, id="a", total=4)
+    assert store.json_of(b) is not None
