@@ -762,12 +762,12 @@ def refresh_invoice(call: Call) -> Reply:
         if "CUSTOMER" in parts:
             invoice["customer"] = _public_customer(customer)
         if "CUSTOM_FIELD" in parts:
-            invoice["custom_fields"] = copy.deepcopy(customer.get("custom_fields") or [])
+            invoice["custom_fields"] = customer.get("custom_fields") or []
         if "PO_NUMBER" in parts:
             invoice["purchase_order_number"] = customer.get("po_number")
     if settings is not None:
         if "BILLING_ENTITY" in parts:
-            invoice["billing_entity"] = copy.deepcopy(settings["billing_entity"])
+            invoice["billing_entity"] = settings["billing_entity"]
             invoice["billing_entity_id"] = settings["billing_entity"]["id"]
         if "PAYMENT_ACCEPTOR" in parts:
             invoice["payment_acceptor_ids"] = list(settings["payment_acceptor_ids"])
