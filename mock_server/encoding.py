@@ -3,8 +3,7 @@
 Profiling the mock under load (py-spy, ``GET /v1/invoices?limit=50``) put a third of the time in
 ``json.dumps``. Stored records are never mutated (a change replaces them, see ``store.py``), so
 the bytes of a record sent once can be sent again; a list reply is spliced from the bytes of
-its items. Entries hold a reference to their object, so an ``id`` cannot be reused while its
-bytes are remembered; the cache is bounded (least recently used first out). Records read from
+its items, remembered by the identity of each object (``identity.py``, bounded). Records read from
 the store come with their stored JSON (``known``), so a reply that is a stored record, or a
 list of them, is never encoded at all.
 """
@@ -12,9 +11,10 @@ list of them, is never encoded at all.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
+
+from .identity import IdentityCache
 
 __all__ = ["EncodingCache", "dump_json"]
 
@@ -25,9 +25,8 @@ def dump_json(body: Any) -> bytes:
 
 class EncodingCache:
     def __init__(self, capacity: int = 20_000, known: Callable[[Any], bytes | None] | None = None) -> None:
-        self._capacity = capacity
         self._known = known or (lambda _: None)
-        self._entries: OrderedDict[int, tuple[Any, bytes]] = OrderedDict()
+        self._encoded: IdentityCache[bytes] = IdentityCache(capacity)
 
     def _item(self, item: Any) -> bytes:
         if not isinstance(item, dict):
@@ -35,14 +34,10 @@ class EncodingCache:
         known = self._known(item)
         if known is not None:
             return known
-        entry = self._entries.get(id(item))
-        if entry is not None and entry[0] is item:
-            self._entries.move_to_end(id(item))
-            return entry[1]
-        encoded = dump_json(item)
-        self._entries[id(item)] = (item, encoded)
-        if len(self._entries) > self._capacity:
-            self._entries.popitem(last=False)
+        encoded = self._encoded.get(item)
+        if encoded is None:
+            encoded = dump_json(item)
+            self._encoded.put(item, encoded)
         return encoded
 
     def _list(self, items: list[Any]) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mock_server.encoding import EncodingCache
+from mock_server.identity import IdentityCache
 from mock_server.store import Commit, Store
 
 INVOICE = {"id": "inv_1", "lines": [{"amount": "1.00", "tags": ["a"]}], "paid": False, "total": 1.5, "note": "é"}
@@ -139,3 +140,16 @@ def test_a_replaced_record_leaves_the_cache_instead_of_pushing_live_ones_out() -
         assert tx.get("invoices", "b") is b  # still cached: the old versions of "a" took no room
         assert tx.get("invoices", "a") == dict(INVOICE, id="a", total=4)
     assert store.json_of(b) is not None
+
+
+def test_identity_cache_answers_for_the_same_object_only_and_stays_bounded() -> None:
+    cache: IdentityCache[str] = IdentityCache(2)
+    first, equal = dict(INVOICE), dict(INVOICE)
+    cache.put(first, "with periods", True)
+    cache.put(first, "without", False)
+    assert cache.get(first, False) == "without"
+    assert cache.get(first, True) == "with periods"
+    assert cache.get(equal, True) is None  # equal is not the same
+    cache.put(equal, "other")
+    assert cache.get(first, True) == "with periods"  # used last, so kept
+    assert cache.get(first, False) is None  # least recently used: out

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import functools
 import math
-from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..errors import ErrorKind, MockError, RenderedError
+from ..identity import IdentityCache
 from ..rules import ApiRules, Call, Handlers, Reply, SeedContext
 from ..store import Transaction
 
@@ -477,7 +477,7 @@ def list_invoices(call: Call) -> Reply:
     )
 
 
-_VIEWS: OrderedDict[tuple[int, bool], tuple[dict[str, Any], dict[str, Any]]] = OrderedDict()
+_VIEWS: IdentityCache[dict[str, Any]] = IdentityCache(20_000)
 
 
 def _list_view(invoice: dict[str, Any], include_periods: bool, include_lines: bool) -> dict[str, Any]:
@@ -485,14 +485,10 @@ def _list_view(invoice: dict[str, Any], include_periods: bool, include_lines: bo
     mutated, so the same record gives the same view), which lets the encoder reuse their bytes."""
     if include_periods and include_lines:
         return invoice
-    key = (id(invoice), include_periods)
-    cached = _VIEWS.get(key)
-    if cached is not None and cached[0] is invoice:
-        return cached[1]
-    view = _make_list_view(invoice, include_periods)
-    _VIEWS[key] = (invoice, view)
-    if len(_VIEWS) > 20_000:
-        _VIEWS.popitem(last=False)
+    view = _VIEWS.get(invoice, include_periods)
+    if view is None:
+        view = _make_list_view(invoice, include_periods)
+        _VIEWS.put(invoice, view, include_periods)
     return view
 
 
