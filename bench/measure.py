@@ -197,7 +197,7 @@ def memory_per_invoice(invoices: int) -> tuple[float, float]:
             base + "/__mock/state", content=body, headers={"Content-Type": "application/json"}, timeout=1800
         ).raise_for_status()
         del body
-        # The mock hands the import's freed heap back 3 s after it (mock_server/heap.py).
+        # The mock hands the import's freed heap back 3 s after it (mock_server/process/heap.py).
         time.sleep(4)
         after = rss_mb(process.pid)
         deadline = time.monotonic() + 20

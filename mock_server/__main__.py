@@ -17,12 +17,12 @@ from typing import Any
 
 from invoice_contracts.registry import add_api_dir_option
 
-from . import heap
-from .collector import IdleCollector
 from .contracts import ContractError
-from .controls import FAULTS, ControlsError, parse_latency
+from .controls.faults import FAULTS, ControlsError, parse_latency
 from .discovery import SetupError
-from .listen import EVENT_LOOP, bind
+from .process import heap
+from .process.collector import IdleCollector
+from .process.listen import EVENT_LOOP, bind
 from .settings import MockSettings
 
 __all__ = ["main"]
@@ -163,7 +163,7 @@ def serve(argv: list[str]) -> int:
         return 2
     try:
         if args.watch:
-            from .reload import ReloadingApp
+            from .process.reload import ReloadingApp
 
             app: Any = ReloadingApp(settings)
             mock = app.current

@@ -4,7 +4,7 @@ A small dispatcher routes by each contract's base path (longest first; an empty 
 catches the rest), serves the index page at ``/`` and the admin API under ``/__mock/``, wraps
 API requests in the controls (body limit, latency, faults, journal) and everything in CORS.
 It also runs the lifespan of the Connexion apps behind it. The state it serves lives in
-:class:`~mock_server.state.MockState`; the APIs come from :mod:`mock_server.discovery`.
+:class:`~mock_server.state.mock_state.MockState`; the APIs come from :mod:`mock_server.discovery`.
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .admin import ADMIN_PREFIX, build_admin_app
-from .api_app import Responder, build_api_app
-from .auth import SecretCarriers
+from .controls.admin import ADMIN_PREFIX, build_admin_app
 from .discovery import ApiSource, SetupError, load_sources
-from .encoding import dump_json
 from .errors import render_status
-from .guard import admin_origin_refusal, host_refusal
-from .pipeline import serve_api_request
-from .served import served_document
+from .process.guard import admin_origin_refusal, host_refusal
+from .serving.api_app import Responder, build_api_app
+from .serving.auth import SecretCarriers
+from .serving.encoding import dump_json
+from .serving.pipeline import serve_api_request
+from .serving.served import served_document
 from .settings import MockSettings
-from .state import MockState
+from .state.mock_state import MockState
 
 __all__ = ["MockApp", "SetupError", "create_app"]
 

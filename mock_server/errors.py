@@ -17,8 +17,8 @@ from typing import Any, Protocol
 from connexion.exceptions import ProblemException
 from starlette.exceptions import HTTPException
 
-from .encoding import dump_json
-from .store import StoreFull
+from .serving.encoding import dump_json
+from .state.store import StoreFull
 
 __all__ = ["ErrorKind", "ErrorRenderer", "MockError", "RenderedError", "error_from", "render_status"]
 

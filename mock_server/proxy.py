@@ -36,14 +36,14 @@ from invoice_contracts.oas import resolve_refs
 from invoice_contracts.registry import RegistryError, add_api_dir_option
 
 from .contracts import Contract
+from .controls.recording import Recorder
 from .discovery import SetupError, load_source, registry
-from .encoding import dump_json
 from .errors import ErrorKind, MockError, render_status
-from .listen import EVENT_LOOP, bind
-from .recording import Recorder
+from .process.listen import EVENT_LOOP, bind
 from .rules import ApiRules
+from .serving.encoding import dump_json
+from .serving.validation import compiled
 from .settings import MockSettings
-from .validation import compiled
 
 __all__ = ["ValidationProxy", "Violation", "main"]
 

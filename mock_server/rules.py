@@ -16,11 +16,11 @@ from typing import Any, Protocol
 
 from faker import Faker
 
-from .auth import Principal
 from .contracts import Operation
 from .errors import ErrorRenderer
 from .fakes import SchemaFaker
-from .store import Store, Transaction
+from .serving.auth import Principal
+from .state.store import Store, Transaction
 
 __all__ = ["ApiRules", "Call", "Handler", "Handlers", "Reply", "SeedContext", "Seeder"]
 

@@ -1,4 +1,4 @@
-"""Full garbage collections wait for a pause in the requests (mock_server/collector.py)."""
+"""Full garbage collections wait for a pause in the requests (mock_server/process/collector.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mock_server.collector import IdleCollector
+from mock_server.process.collector import IdleCollector
 
 
 async def _app(scope: Any, receive: Any, send: Any) -> None:

@@ -64,7 +64,7 @@ def test_the_wheel_carries_the_contracts_fixtures_and_admin_contract(tmp_path: P
     for stem in ("solvimon", "chargeover", "keyline"):
         assert f"invoice_contracts/openapi/{stem}.yaml" in names
         assert f"invoice_contracts/fixtures/{stem}.yaml" in names
-    assert "mock_server/admin.yaml" in names
+    assert "mock_server/controls/admin.yaml" in names
     assert not any(name.startswith(("tests/", "oas/", "openapi/", "fixtures/")) for name in names)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock_server.listen import bind
+from mock_server.process.listen import bind
 from tests.conftest import CHARGEOVER_AUTH, KEYLINE_AUTH, ROOT, SOLVIMON_ALL, start_server, stop_server
 
 SNAPSHOT = [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.encoding import EncodingCache
-from mock_server.identity import IdentityCache
-from mock_server.store import Commit, Store
+from mock_server.serving.encoding import EncodingCache
+from mock_server.state.identity import IdentityCache
+from mock_server.state.store import Commit, Store
 
 INVOICE = {"id": "inv_1", "lines": [{"amount": "1.00", "tags": ["a"]}], "paid": False, "total": 1.5, "note": "é"}
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import ErrorKind, MockError, RenderedError
 from ..rules import ApiRules, Call, Handlers, Reply, SeedContext
-from ..store import Transaction
+from ..state.store import Transaction
 
 __all__ = ["RULES"]
 

@@ -18,9 +18,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..errors import ErrorKind, MockError, RenderedError
-from ..identity import IdentityCache
 from ..rules import ApiRules, Call, Handlers, Reply, SeedContext
-from ..store import Transaction
+from ..state.identity import IdentityCache
+from ..state.store import Transaction
 
 __all__ = ["RULES"]
 

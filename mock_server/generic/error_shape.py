@@ -22,7 +22,7 @@ from invoice_contracts.oas import resolve_refs
 
 from ..errors import ErrorKind, ErrorRenderer, MockError, RenderedError
 from ..fakes import SchemaFaker, make_faker
-from ..validation import compiled
+from ..serving.validation import compiled
 from .lifecycle import properties_of
 
 __all__ = ["error_renderer"]

@@ -20,9 +20,9 @@ from invoice_contracts.oas import resolve_refs
 from ..contracts import Contract, Operation
 from ..errors import ErrorKind, ErrorRenderer, MockError
 from ..fakes import SchemaFaker, make_faker
-from ..prefer import forced_reply
 from ..rules import Call, Handler, Reply, SeedContext
-from ..store import Transaction
+from ..serving.prefer import forced_reply
+from ..state.store import Transaction
 from .lifecycle import Part, Resource, Role, properties_of
 
 __all__ = ["Generator", "lifecycle_handler", "stateless_handler", "under_records"]

@@ -16,8 +16,8 @@ from typing import Any
 
 from mock_server import MockApp
 from mock_server.apis import chargeover, solvimon
-from mock_server.idempotency import IdempotencyCache
 from mock_server.rules import Call, Handler, Reply
+from mock_server.state.idempotency import IdempotencyCache
 
 from .base import APP, Breakage, Rewrite, json_rewrite
 

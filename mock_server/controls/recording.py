@@ -22,8 +22,8 @@ from urllib.parse import parse_qsl
 
 from invoice_contracts.oas import resolve_refs
 
-from .auth import SecretCarriers
-from .contracts import Contract
+from ..contracts import Contract
+from ..serving.auth import SecretCarriers
 
 __all__ = ["Recorder", "load_stub_files"]
 

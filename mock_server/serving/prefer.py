@@ -16,9 +16,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import ErrorKind, ErrorRenderer, MockError
-from .fakes import SchemaFaker
-from .rules import Reply
+from ..errors import ErrorKind, ErrorRenderer, MockError
+from ..fakes import SchemaFaker
+from ..rules import Reply
 
 __all__ = ["QUERY_PARAMETERS", "QueryParameterFilter", "forced_reply"]
 

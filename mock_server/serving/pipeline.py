@@ -17,14 +17,14 @@ from urllib.parse import parse_qs
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..controls.faults import ControlsError, break_connection, parse_latency, parse_prefer, requested_fault
+from ..controls.matching import BodyCapture, RequestView
+from ..controls.stubs import Stub
+from ..discovery import ApiSource
+from ..state.journal import JournalEntry
+from ..state.mock_state import MockState
 from .auth import REDACTED, SecretCarriers
-from .controls import ControlsError, break_connection, parse_latency, parse_prefer, requested_fault
-from .discovery import ApiSource
 from .encoding import dump_json
-from .journal import JournalEntry
-from .matching import BodyCapture, RequestView
-from .state import MockState
-from .stubs import Stub
 
 __all__ = ["serve_api_request"]
 

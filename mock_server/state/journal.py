@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from .matching import BodyCapture, RequestMatcher, RequestView
+from ..controls.matching import BodyCapture, RequestMatcher, RequestView
 
 __all__ = ["Journal", "JournalEntry"]
 

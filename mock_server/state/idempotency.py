@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from .rules import Reply
+from ..rules import Reply
 
 __all__ = ["IdempotencyCache"]
 

@@ -13,20 +13,20 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from .auth import Credential, CredentialRegistry
-from .controls import Controls
-from .discovery import ApiSource, SetupError
-from .fakes import SchemaFaker, make_faker
+from ..controls.faults import Controls
+from ..controls.recording import load_stub_files
+from ..controls.stubs import Stub, StubError, Stubs
+from ..discovery import ApiSource, SetupError
+from ..fakes import SchemaFaker, make_faker
+from ..rules import SeedContext
+from ..serving.auth import Credential, CredentialRegistry
+from ..settings import MockSettings
 from .idempotency import IdempotencyCache
 from .journal import Journal
 from .persistence import FORMAT as STATE_FORMAT
 from .persistence import VERSION as STATE_VERSION
 from .persistence import PersistenceError, StateFile
-from .recording import load_stub_files
-from .rules import SeedContext
-from .settings import MockSettings
 from .store import Commit, Store, StoreFull
-from .stubs import Stub, StubError, Stubs
 
 __all__ = ["FIXED_EPOCH", "KEEPABLE", "MINTED", "MockState"]
 

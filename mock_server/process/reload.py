@@ -14,14 +14,14 @@ from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
-from .app import MockApp, create_app
-from .contracts import ContractError
-from .discovery import SetupError, watched_files
-from .settings import MockSettings
+from ..app import MockApp, create_app
+from ..contracts import ContractError
+from ..discovery import SetupError, watched_files
+from ..settings import MockSettings
 
 __all__ = ["ReloadingApp"]
 
-logger = logging.getLogger("mock_server.reload")
+logger = logging.getLogger("mock_server.process.reload")
 
 
 class ReloadingApp:

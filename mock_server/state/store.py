@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from . import heap
-from .encoding import dump_json
+from ..process import heap
+from ..serving.encoding import dump_json
 from .records import RecordCache, Slots, fresh
 
 __all__ = ["Commit", "Store", "StoreFull", "Transaction"]

@@ -24,18 +24,18 @@ from starlette.responses import Response
 
 from invoice_contracts.oas import resolve_refs
 
+from ..controls.faults import parse_prefer
+from ..discovery import ApiSource
+from ..errors import ErrorKind, MockError, error_from
+from ..fakes import SchemaFaker, make_faker
+from ..rules import Call, Handler, Reply
+from ..state.idempotency import IdempotencyCache
+from ..state.mock_state import FIXED_EPOCH, MockState
 from .access import AccessMiddleware, caller_of
 from .auth import security_map
 from .connexion_app import AsyncApp
-from .controls import parse_prefer
-from .discovery import ApiSource
 from .encoding import EncodingCache, dump_json
-from .errors import ErrorKind, MockError, error_from
-from .fakes import SchemaFaker, make_faker
-from .idempotency import IdempotencyCache
 from .prefer import QueryParameterFilter, forced_reply
-from .rules import Call, Handler, Reply
-from .state import FIXED_EPOCH, MockState
 from .uri_parsing import ExplodedArrayURIParser
 from .validation import validator_map
 

@@ -2,7 +2,7 @@
 
 It is described by its own small contract (``admin.yaml``) and served by Connexion like the
 APIs, so it gets request validation and a Swagger UI at ``/__mock/ui/``. It works on the
-:class:`~mock_server.state.MockState` alone. With ``--admin-token`` every admin request needs
+:class:`~mock_server.state.mock_state.MockState` alone. With ``--admin-token`` every admin request needs
 ``Authorization: Bearer <token>``. Answers are ``application/json``; errors
 ``application/problem+json``.
 """
@@ -22,13 +22,13 @@ from starlette.responses import Response
 
 from invoice_contracts.oas import load_document
 
-from .auth import ALL_PERMISSIONS, Credential, CredentialRegistry, Principal, presenting_headers, security_map
-from .controls import ControlsError
-from .encoding import dump_json
+from ..serving.auth import ALL_PERMISSIONS, Credential, CredentialRegistry, Principal, presenting_headers, security_map
+from ..serving.encoding import dump_json
+from ..state.mock_state import KEEPABLE, MINTED, MockState
+from ..state.persistence import PersistenceError
+from ..state.store import Commit
+from .faults import ControlsError
 from .matching import MatcherError, RequestMatcher
-from .persistence import PersistenceError
-from .state import KEEPABLE, MINTED, MockState
-from .store import Commit
 from .stubs import StubError
 
 __all__ = ["ADMIN_PREFIX", "build_admin_app"]

@@ -24,11 +24,11 @@ from typing import Any
 
 from invoice_contracts.oas import resolve_refs
 
-from .contracts import Operation
-from .controls import FAULTS, ControlsError, parse_latency_json
-from .discovery import ApiSource
+from ..contracts import Operation
+from ..discovery import ApiSource
+from ..serving.validation import compiled
+from .faults import FAULTS, ControlsError, parse_latency_json
 from .matching import MatcherError, RequestMatcher, RequestView
-from .validation import compiled
 
 __all__ = ["Stub", "StubError", "StubResponse", "Stubs"]
 
