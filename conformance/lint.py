@@ -29,9 +29,10 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from invoice_contracts.oas import (
     DocumentError,
+    LoadedContract,
     escape_pointer,
     iter_operations,
-    load_document,
+    load_contract,
     resolve_refs,
     to_json_schema,
 )
@@ -75,6 +76,9 @@ def lint_document(document: dict[str, Any], where: str = "") -> list[Finding]:
     except OpenAPIValidationError as exc:
         pointer = "/" + "/".join(escape_pointer(str(p)) for p in exc.absolute_path)
         return [Finding(pointer, "spec-invalid", "breaking", f"openapi-spec-validator: {exc.message}", where)]
+    except Exception as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return [Finding("/", "spec-invalid", "breaking", f"openapi-spec-validator failed: {reason}", where)]
     findings.extend(hazard_findings(document, where))
     resolved = resolve_refs(document)
     for entry in iter_operations(resolved):
@@ -150,12 +154,25 @@ def lint_document(document: dict[str, Any], where: str = "") -> list[Finding]:
     return findings
 
 
+def _load_findings(loaded: LoadedContract) -> list[Finding]:
+    """What the loader had to repair is invalid, which lint reports; an operation it named had no operationId."""
+    findings = []
+    for warning in loaded.warnings:
+        if warning.invalid:
+            findings.append(Finding(warning.pointer, "spec-invalid", "breaking", warning.message, loaded.source))
+        elif warning.pointer.endswith("/operationId"):
+            pointer = warning.pointer.removesuffix("/operationId")
+            message = f"{pointer.rsplit('/', 1)[-1].upper()} operation has no operationId ({warning.message})"
+            findings.append(Finding(pointer, "operation-id-missing", "breaking", message, loaded.source))
+    return findings
+
+
 def lint_path(path: Path) -> list[Finding]:
     """Lint one contract file, or every contract of a folder (raises DocumentError for an empty one)."""
     if path.is_dir():
         return [finding for file in contract_files(path) for finding in lint_path(file)]
     try:
-        document = load_document(path)
+        loaded = load_contract(path)
     except DocumentError as exc:
         return [Finding("/", "spec-invalid", "breaking", str(exc), str(path))]
-    return lint_document(document, str(path))
+    return _load_findings(loaded) + lint_document(loaded.document, str(path))

@@ -184,6 +184,10 @@ def serve(argv: list[str]) -> int:
     gc.freeze()
     heap.trim()
 
+    for source in mock.state.sources.values():
+        for warning in source.contract.warnings:
+            # The loader repaired what was invalid; the user sees where, once, and the mock serves.
+            print(f"mock-server: warning: {source.contract.path}{warning}", file=sys.stderr)
     if not _is_loopback(args.host) and not args.admin_token:
         print(
             f"mock-server: warning: listening on {args.host} without --admin-token: anyone who can reach it"

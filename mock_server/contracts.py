@@ -13,11 +13,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from invoice_contracts import oas
 from invoice_contracts.oas import (
     HTTP_METHODS,
     DocumentError,
+    LoadWarning,
     iter_operations,
-    load_document,
     resolve_refs,
     server_base_path,
     tenant_header,
@@ -52,6 +53,7 @@ class Contract:
     spec: dict[str, Any]
     base_path: str
     operations: dict[str, Operation]
+    warnings: tuple[LoadWarning, ...] = ()
 
     @property
     def title(self) -> str:
@@ -92,9 +94,7 @@ def _operations(spec: dict[str, Any]) -> dict[str, Operation]:
     for entry in iter_operations(spec):
         path, method, operation = entry.path, entry.method, entry.operation
         parameters = [resolve_refs(spec, p) for p in entry.parameters]
-        operation_id = operation.get("operationId")
-        if not operation_id:
-            raise ContractError(f"{method.upper()} {path} has no operationId")
+        operation_id = operation["operationId"]  # the loader names every operation
         operations[operation_id] = Operation(
             operation_id=operation_id,
             method=method,
@@ -110,13 +110,17 @@ def _operations(spec: dict[str, Any]) -> dict[str, Operation]:
 def load_contract(path: Path) -> Contract:
     """Read and index one contract file; raises :class:`ContractError` with the file's name."""
     try:
-        spec = load_document(path)
+        loaded = oas.load_contract(path)
     except DocumentError as exc:
         raise ContractError(str(exc)) from exc
+    if loaded.version != "3.0":
+        raise ContractError(f"{path}: OpenAPI {loaded.version} is not served yet (OpenAPI 3.0 is)")
+    spec = loaded.document
     return Contract(
         name=path.stem,
         path=path.resolve(),
         spec=spec,
         base_path=server_base_path(spec),
         operations=_operations(spec),
+        warnings=tuple(warning for warning in loaded.warnings if warning.invalid),
     )

@@ -1,7 +1,8 @@
-"""OpenAPI 3.0 helpers shared by the mock server and the conformance tools.
+"""OpenAPI helpers shared by the mock server and the conformance tools.
 
-Small on purpose: reading a contract file, inlining its ``$ref``s and translating its
-schemas to plain JSON Schema Draft 4.
+``load_contract`` is the one way any tool reads a contract (see :mod:`.loader`); the rest walks
+the loaded document: inlining its ``$ref``s, listing its operations, translating its schemas to
+plain JSON Schema.
 """
 
 from .document import (
@@ -14,15 +15,20 @@ from .document import (
     resolve_refs,
     server_base_path,
 )
+from .loader import CONTRACT_SUFFIXES, LoadedContract, LoadWarning, load_contract
 from .schema import to_json_schema
 from .security import secret_headers, tenant_header
 
 __all__ = [
+    "CONTRACT_SUFFIXES",
     "HTTP_METHODS",
     "DocumentError",
+    "LoadWarning",
+    "LoadedContract",
     "OperationEntry",
     "escape_pointer",
     "iter_operations",
+    "load_contract",
     "load_document",
     "resolve_refs",
     "secret_headers",

@@ -1,4 +1,4 @@
-"""Read an OpenAPI document and inline its local ``$ref``s."""
+"""Walk an OpenAPI document: inline its local ``$ref``s, list its operations, read its base path."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
-
-import yaml
 
 __all__ = [
     "HTTP_METHODS",
@@ -23,20 +21,14 @@ __all__ = [
 
 
 class DocumentError(Exception):
-    """A document that cannot be read or is not OpenAPI 3.0."""
+    """A document that cannot be interpreted; the message is one line naming the file."""
 
 
-def load_document(path: Path) -> dict[str, Any]:
-    try:
-        # libyaml's loader (bundled with PyYAML's wheels) parses the same documents ten times faster.
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        # One line: YAML's messages span several, with a caret drawing; the CLIs print one line.
-        reason = " ".join(str(exc).split())
-        raise DocumentError(f"{path}: cannot read the contract: {reason}") from exc
-    if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3.0"):
-        raise DocumentError(f"{path}: not an OpenAPI 3.0 document")
-    return document
+def load_document(path: Path | str) -> dict[str, Any]:
+    """The normalised document of :func:`invoice_contracts.oas.load_contract`, without its warnings."""
+    from .loader import load_contract
+
+    return load_contract(path).document
 
 
 def _pointer(document: dict[str, Any], ref: str) -> Any:
@@ -52,8 +44,9 @@ _WHOLE = object()
 def resolve_refs(document: dict[str, Any], node: Any = _WHOLE, _seen: tuple[str, ...] = ()) -> Any:
     """A copy of ``node`` (default: the whole document) with every local ``$ref`` inlined.
 
-    Sibling keys of a ``$ref`` (our contracts use none) are kept beside the inlined target.
-    A reference cycle raises :class:`DocumentError`.
+    Sibling keys of a ``$ref`` are kept beside the inlined target. A reference that leads back
+    into itself (a recursive schema) stays a ``$ref`` at the point where it recurs, so the copy is
+    finite; walkers that generate or compare data follow such a ``$ref`` themselves, to a depth.
     """
     if node is _WHOLE:
         node = document
@@ -64,7 +57,7 @@ def resolve_refs(document: dict[str, Any], node: Any = _WHOLE, _seen: tuple[str,
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/"):
         if ref in _seen:
-            raise DocumentError(f"reference cycle through {ref}")
+            return node
         try:
             target = _pointer(document, ref)
         except (KeyError, IndexError, TypeError) as exc:
