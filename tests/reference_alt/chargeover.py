@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .contract import Contract, coerce, field_path
+from .routing import resource
 
 CONTRACT = Contract("chargeover")
 USER, PASSWORD = "alt-co-clerk", "alt-co-pw-31"
@@ -318,10 +319,19 @@ def _matches(row: dict[str, Any], match: re.Match[str]) -> bool:
 
 def routes() -> list[Route]:
     app = ChargeOver()
+
+    def refusal(method: str) -> dict[str, Any]:
+        return {
+            "code": 405,
+            "status": "Error",
+            "message": f"{method} is not supported here.",
+            "details": {},
+            "response": False,
+        }
+
     return [
-        Route("/api/v3/invoice", app.create_invoice, methods=["POST"]),
-        Route("/api/v3/invoice", app.list_invoices, methods=["GET"]),
-        Route("/api/v3/invoice/{invoice_id}", app.get_invoice, methods=["GET"]),
-        Route("/api/v3/customer", app.list_customers, methods=["GET"]),
-        Route("/api/v3/item", app.list_items, methods=["GET"]),
+        resource("/api/v3/invoice", {"GET": app.list_invoices, "POST": app.create_invoice}, refusal),
+        resource("/api/v3/invoice/{invoice_id}", {"GET": app.get_invoice}, refusal),
+        resource("/api/v3/customer", {"GET": app.list_customers}, refusal),
+        resource("/api/v3/item", {"GET": app.list_items}, refusal),
     ]

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .contract import Contract
+from .routing import resource
 
 CONTRACT = Contract("keyline")
 TOKEN = "alt-kl-7f3c19"
@@ -298,16 +299,27 @@ class Keyline:
 def routes() -> list[Route]:
     app = Keyline()
     base = "/api/v2/accounting"
-    writes = ["POST", "PUT", "PATCH", "DELETE"]
+
+    def refusal(method: str) -> dict[str, Any]:
+        return {"error": f"{method} is not supported on this resource"}
+
     return [
-        Route(f"{base}/reversal_invoices", app.list_reversals, methods=["GET"]),
-        Route(f"{base}/reversal_invoices", app.reversal_write, methods=writes),
-        Route(f"{base}/reversal_invoices/{{id}}", app.get_reversal, methods=["GET"]),
-        Route(f"{base}/reversal_invoices/{{id}}", app.reversal_write, methods=writes),
-        Route(f"{base}/customer_invoices", app.list_customer_invoices, methods=["GET"]),
-        Route(f"{base}/customer_invoices", app.create_customer_invoice, methods=["POST"]),
-        Route(f"{base}/customer_invoices/{{id}}", app.get_customer_invoice, methods=["GET"]),
-        Route(f"{base}/customer_invoices/{{id}}", app.update_customer_invoice, methods=["PUT"]),
-        Route(f"{base}/customer_invoices/{{id}}/line_items", app.add_line_item, methods=["POST"]),
-        Route(f"{base}/customer_invoices/{{id}}/reversal_invoice", app.reverse, methods=["POST"]),
+        resource(f"{base}/reversal_invoices", {"GET": app.list_reversals}, _immutable),
+        resource(f"{base}/reversal_invoices/{{id}}", {"GET": app.get_reversal}, _immutable),
+        resource(
+            f"{base}/customer_invoices",
+            {"GET": app.list_customer_invoices, "POST": app.create_customer_invoice},
+            refusal,
+        ),
+        resource(
+            f"{base}/customer_invoices/{{id}}",
+            {"GET": app.get_customer_invoice, "PUT": app.update_customer_invoice},
+            refusal,
+        ),
+        resource(f"{base}/customer_invoices/{{id}}/line_items", {"POST": app.add_line_item}, refusal),
+        resource(f"{base}/customer_invoices/{{id}}/reversal_invoice", {"POST": app.reverse}, refusal),
     ]
+
+
+def _immutable(method: str) -> dict[str, Any]:
+    return {"error": f"{method}: reversal invoices are billed on creation and cannot be changed"}

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .contract import Contract, coerce, field_path
+from .routing import resource
 from .solvimon_data import Clock, Invoice, Platform, seed
 from .solvimon_rules import Counter, RuleError, credit, refresh, refund
 
@@ -303,10 +304,14 @@ def _list_view(invoice: Invoice, query: dict[str, Any]) -> dict[str, Any]:
 
 def routes() -> list[Route]:
     app = Solvimon()
+
+    def refusal(method: str) -> dict[str, Any]:
+        return {"type": "INVALID_REQUEST", "code": "INVALID_OPERATION", "message": f"{method} is not served here"}
+
     return [
-        Route("/v{version}/invoices", app.list_invoices, methods=["GET"]),
-        Route("/v{version}/invoices/{resourceId}", app.get_invoice, methods=["GET"]),
-        Route("/v{version}/invoices/{resourceId}/credit", app.credit_invoice, methods=["POST"]),
-        Route("/v{version}/invoices/{resourceId}/refund", app.refund_invoice, methods=["POST"]),
-        Route("/v{version}/invoices/{resourceId}/refresh", app.refresh_invoice, methods=["POST"]),
+        resource("/v{version}/invoices", {"GET": app.list_invoices}, refusal),
+        resource("/v{version}/invoices/{resourceId}", {"GET": app.get_invoice}, refusal),
+        resource("/v{version}/invoices/{resourceId}/credit", {"POST": app.credit_invoice}, refusal),
+        resource("/v{version}/invoices/{resourceId}/refund", {"POST": app.refund_invoice}, refusal),
+        resource("/v{version}/invoices/{resourceId}/refresh", {"POST": app.refresh_invoice}, refusal),
     ]
