@@ -126,9 +126,11 @@ class Solvimon:
             )
         return platform
 
-    def _invoice(self, request: Request, platform: Platform) -> Invoice:
+    def _invoice(self, request: Request, platform: Platform, *, strict: bool = True) -> Invoice:
+        """404 for an unknown id; an id that cannot be one of ours is 400 INVALID_ID on the actions
+        (``strict``), while GET keeps its documented 404 for every id the platform does not have."""
         resource = request.path_params["resourceId"]
-        if len(resource) > 256 or not ID_PATTERN.match(resource):
+        if strict and (len(resource) > 256 or not ID_PATTERN.match(resource)):
             raise Problem(
                 400,
                 "INVALID_ID",
@@ -211,7 +213,7 @@ class Solvimon:
 
     async def get_invoice(self, request: Request) -> Response:
         platform = self._gate(request, "INVOICE.VIEW")
-        return JSONResponse(self._invoice(request, platform))
+        return JSONResponse(self._invoice(request, platform, strict=False))
 
     async def credit_invoice(self, request: Request) -> Response:
         return await self._action(request, "INVOICE.CREDIT.CREATE", "InvoiceActionCreditCreateRequest")

@@ -128,8 +128,33 @@ def _lines(seed: int, currency: str, rate: Decimal, kind: str) -> list[dict[str,
                         "amount_including_tax": amount(incl, currency),
                     }
                 )
-            groups.append({"group_order": g, "lines": lines})
-        periods.append({"period_order": p, "groups": groups})
+            groups.append(
+                {
+                    "group_order": g,
+                    "billing_period": None,
+                    "start_at": None,
+                    "end_at": None,
+                    "type": "SUBSCRIPTION",
+                    "description": f"Bundle {g + 1}",
+                    "pricing_plan_subscription_id": None,
+                    "pricing_plan_schedule_id": None,
+                    "billing_customer_id": None,
+                    "forwarded_from_customer_id": None,
+                    "tax_categories": [],
+                    "lines": lines,
+                }
+            )
+        start = datetime(2025, 11 + p, 1, tzinfo=OFFSET)
+        periods.append(
+            {
+                "period_order": p,
+                "billing_period": {"type": "MONTH", "value": 1},
+                "start_at": start.isoformat(),
+                "end_at": (start + timedelta(days=30)).isoformat(),
+                "tax_categories": [],
+                "groups": groups,
+            }
+        )
     return periods
 
 
