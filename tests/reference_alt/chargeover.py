@@ -19,6 +19,7 @@ from .routing import resource
 CONTRACT = Contract("chargeover")
 USER, PASSWORD = "alt-co-clerk", "alt-co-pw-31"
 TAX_RATE = Decimal("0.0725")
+MISSING_AUTH = "Invalid or incorrect authorization [Missing (basic) authorization header.]"
 CURRENCIES = {1: ("USD", "$"), 2: ("EUR", "€"), 3: ("GBP", "£")}
 TERMS = {1: ("Net 30", 30), 2: ("Net 15", 15), 3: ("Due on receipt", 0)}
 WHERE = re.compile(r"([a-z_0-9]+):(EQUALS|GTE|GT|LTE|LT|CONTAINS|NOTEQUALS|IS:NULL|ISNOT:NULL)(?::([^,]*))?")
@@ -202,7 +203,7 @@ class ChargeOver:
     def _auth(self, request: Request) -> None:
         header = request.headers.get("authorization")
         if header is None:
-            raise Failure(401, "Authorization required: send HTTP Basic credentials.")
+            raise Failure(401, MISSING_AUTH)  # the one message seed 002 documents
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "basic":
             raise Failure(401, f"Authorization scheme {scheme!r} is not accepted here; use Basic.")
