@@ -312,10 +312,10 @@ def _matches(row: dict[str, Any], match: re.Match[str]) -> bool:
         return str(right) in str(left)
     comparisons = {"EQUALS": left == right, "NOTEQUALS": left != right}
     if op in comparisons:
-        return comparisons[op]
+        return bool(comparisons[op])
     if isinstance(left, bool):
         return False
-    return {"GT": left > right, "LT": left < right, "GTE": left >= right, "LTE": left <= right}[op]
+    return bool({"GT": left > right, "LT": left < right, "GTE": left >= right, "LTE": left <= right}[op])
 
 
 def routes() -> list[Route]:

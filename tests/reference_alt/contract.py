@@ -22,7 +22,6 @@ _DROPPED = {"nullable", "readOnly", "writeOnly", "example", "examples", "depreca
 _FORMATS = FormatChecker(formats=())
 
 
-@_FORMATS.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -32,7 +31,6 @@ def _is_date(value: object) -> bool:
     return True
 
 
-@_FORMATS.checks("date-time", raises=ValueError)
 def _is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -40,6 +38,10 @@ def _is_date_time(value: object) -> bool:
         raise ValueError("not an RFC 3339 date-time")
     datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     return True
+
+
+_FORMATS.checks("date", raises=ValueError)(_is_date)
+_FORMATS.checks("date-time", raises=ValueError)(_is_date_time)
 
 
 def _convert(node: Any) -> Any:

@@ -126,7 +126,8 @@ class Keyline:
         ]
         invoice["taxes"] = taxes
         invoice["net_total"] = {"cent_amount": net, "currency": currency}
-        invoice["gross_total"] = {"cent_amount": net + sum(t["cent_amount"] for t in taxes), "currency": currency}
+        tax_total = sum(_round(v) for v in per_rate.values())
+        invoice["gross_total"] = {"cent_amount": net + tax_total, "currency": currency}
 
     def _create(self, body: dict[str, Any]) -> dict[str, Any]:
         new_id, stamp = self._id(), self._stamp()

@@ -280,7 +280,7 @@ def _keeps(invoice: Invoice, query: dict[str, Any]) -> bool:
         return False
     if "invoice_date" in query:
         start, end = _date_range(query["invoice_date"])
-        day = invoice["invoice_date"][:10]
+        day = str(invoice["invoice_date"])[:10]
         return start <= day <= end
     return True
 
