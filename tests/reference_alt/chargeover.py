@@ -137,6 +137,7 @@ class ChargeOver:
                 "line_quantity": float(quantity),
                 "line_subtotal": float(line_total),
                 "paycycle": given.get("paycycle", "one"),
+                "item_external_key": item["external_key"],
                 "is_taxed": item["is_taxed"],
             }
             line.update({f"custom_{c}": given[f"custom_{c}"] for c in range(1, 11) if f"custom_{c}" in given})
@@ -150,6 +151,7 @@ class ChargeOver:
         invoice: dict[str, Any] = {
             "invoice_id": invoice_id,
             "customer_id": customer["customer_id"],
+            "customer_company": customer["company"],
             "currency_id": currency_id,
             "class_id": body.get("class_id"),
             "terms_id": terms_id,
@@ -254,7 +256,7 @@ class ChargeOver:
             raise Failure(404, f"Invoice {raw[:40]} was not found.")
         return _ok(found)
 
-    def _page(self, request: Request, rows: list[dict[str, Any]]) -> Response:
+    def _page(self, request: Request, rows: list[dict[str, Any]], trim: bool = False) -> Response:
         self._auth(request)
         values: dict[str, Any] = {}
         for param in CONTRACT.parameters("/invoice", "get"):
@@ -268,12 +270,15 @@ class ChargeOver:
         if "where" in values:
             rows = [row for row in rows if all(_matches(row, m) for m in WHERE.finditer(values["where"]))]
         offset, limit = values.get("offset", 0), values.get("limit", 10)
-        return _ok(rows[offset : offset + limit])
+        chosen = rows[offset : offset + limit]
+        if trim:  # invoice list items: no line items, no null fields
+            chosen = [{k: v for k, v in row.items() if v is not None and k != "line_items"} for row in chosen]
+        return _ok(chosen)
 
     async def list_invoices(self, request: Request) -> Response:
         ordered = sorted(self.invoices.values(), key=lambda i: -i["invoice_id"])
         ordered.sort(key=lambda i: i["date"])  # oldest date first; newest id first within a day
-        return self._page(request, ordered)
+        return self._page(request, ordered, trim=True)
 
     async def list_customers(self, request: Request) -> Response:
         return self._page(request, sorted(self.customers, key=lambda c: c["company"]))

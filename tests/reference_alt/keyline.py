@@ -35,6 +35,11 @@ def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def _list_view(invoice: dict[str, Any]) -> dict[str, Any]:
+    """List items leave out null fields, except the two whose null the contract describes."""
+    return {k: v for k, v in invoice.items() if v is not None or k in ("billed_at", "reversal_invoice_id")}
+
+
 def _errors(schema: str, value: Any) -> dict[str, list[str]]:
     """Every problem, Rails style: field path (or ``base``) to messages."""
     out: dict[str, list[str]] = {}
@@ -157,6 +162,7 @@ class Keyline:
 
     def _bill(self, invoice: dict[str, Any], when: str | None = None) -> None:
         invoice["billed_at"] = when or self.now.isoformat()
+        invoice["state"] = "billed"
         invoice["updated_at"] = self._stamp()
 
     def _reverse(self, invoice: dict[str, Any]) -> dict[str, Any]:
@@ -178,6 +184,7 @@ class Keyline:
         self._totals(reversal)
         self.reversals[new_id] = reversal
         invoice["reversal_invoice_id"] = new_id
+        invoice["state"] = "reversed"
         if invoice["billed_at"] is None:  # a reversed invoice is final as well
             invoice["billed_at"] = stamp
         invoice["updated_at"] = stamp
@@ -222,7 +229,7 @@ class Keyline:
                 },
             )
         page = int(raw)
-        chosen = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
+        chosen = [_list_view(row) for row in rows[(page - 1) * PER_PAGE : page * PER_PAGE]]
         headers = {
             "X-Keyline-Result-Page": str(page),
             "X-Keyline-Result-Per-Page": str(PER_PAGE),
