@@ -72,6 +72,8 @@ ChargeOver
 - An ``invoice_id`` that is not a positive integer, ``0`` included, is 404 (M: 400).
 - 400 envelopes name the field in ``details`` (``{"field": ...}``); wrong credentials get their
   own 401 messages.
+- Invoice list items leave out ``line_items`` and null fields (GET: "with its line items"); invoices
+  carry an extra ``customer_company``, their lines an extra ``item_external_key``.
 
 Keyline
 - Customer and reversal invoices share one id sequence from 310001 (R: 9001 step 3 and 40002
@@ -88,6 +90,8 @@ Keyline
   ``taxes`` entry per rate, highest rate first.
 - ``billed_at`` sent in any offset is stored as the same instant at ``+01:00``; all timestamps
   carry ``+01:00`` (logical clock, 45 s per write).
+- List items leave out null fields, except ``billed_at`` and ``reversal_invoice_id`` (whose null
+  the contract describes); invoices carry an extra ``state`` (``open``, ``billed``, ``reversed``).
 - Writes to a reversal invoice are a JSON 405 ``{"error": ...}`` with ``Allow: GET, HEAD``
   (R: Starlette's plain-text 405).
 
