@@ -8,12 +8,15 @@ inlined first, so a change inside a shared component is reported at every operat
 """
 
 from .catalogue import RULES, Rule
-from .load import DiffError, contract_files, diff_sides
+from .load import DiffError, DiffResult, contract_files, diff_sides
 from .operations import diff_documents
+from .policy import Policy
 
 __all__ = [
     "RULES",
     "DiffError",
+    "DiffResult",
+    "Policy",
     "Rule",
     "contract_files",
     "diff_documents",

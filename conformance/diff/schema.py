@@ -15,6 +15,8 @@ from typing import Any
 from invoice_contracts.oas import escape_pointer
 
 from .constraints import REQUEST, Report, compare_constraints, type_changed
+from .keywords31 import compare_31, same_meaning_31
+from .lifecycle import Lifecycle
 
 __all__ = ["SchemaDiff"]
 
@@ -111,30 +113,59 @@ def _pairs(old: list[Any], new: list[Any]) -> tuple[list[tuple[int, int]], list[
 
 
 class SchemaDiff:
-    """Compares schemas of one operation in one direction (``request`` or ``response``)."""
+    """Compares schemas of one operation in one direction (``request`` or ``response``).
 
-    def __init__(self, direction: str, report: Report) -> None:
-        self.direction, self.report = direction, report
+    ``lifecycle`` judges properties' deprecation and stability (:mod:`.lifecycle`); ``loose`` is
+    set for a media type that is not JSON, where any value may also be read as a string.
+    """
+
+    def __init__(self, direction: str, report: Report, lifecycle: Lifecycle | None = None, loose: bool = False) -> None:
+        self.direction, self.report, self.lifecycle, self.loose = direction, report, lifecycle, loose
 
     def compare(self, old: Any, new: Any, pointer: str, depth: int = 0) -> None:
         if depth > _MAX_DEPTH or not isinstance(old, dict) or not isinstance(new, dict):
             return
+        old, new = same_meaning_31(old), same_meaning_31(new)
+        self._all_of_parts(old, new, pointer)
         old, new = _flatten(old), _flatten(new)
         old_members, new_members = _members(old), _members(new)
         if old_members or new_members:
             if old_members and not new_members:
                 new = _wrap(new, old, old_members[0])
             elif new_members and not old_members:
+                self._wrapped(new_members, pointer)
                 old = _wrap(old, new, new_members[0])
             self._composition(old, new, pointer, depth)
-        elif type_changed(old, new, pointer, self.direction, self._labelled):
+        elif type_changed(old, new, pointer, self.direction, self._labelled, self.loose):
             return
         compare_constraints(old, new, pointer, self.direction, self._labelled)
+        compare_31(old, new, pointer, self.direction, self._labelled, self.compare, depth)
         self._discriminator(old, new, pointer)
         self._properties(old, new, pointer, depth)
         self._additional(old, new, pointer, depth)
         if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
             self.compare(old["items"], new["items"], f"{pointer}/items", depth + 1)
+
+    def _all_of_parts(self, old: dict[str, Any], new: dict[str, Any], pointer: str) -> None:
+        """A request must satisfy every ``allOf`` part: a part added to a list is a new constraint."""
+        if (
+            self.direction != REQUEST
+            or not isinstance(old.get("allOf"), list)
+            or not isinstance(new.get("allOf"), list)
+        ):
+            return
+        _, _, added = _pairs(old["allOf"], new["allOf"])
+        for b in added:
+            self.report(
+                "request-all-of-part-added", f"{pointer}/allOf/{b}", f"allOf part {_meaning(new['allOf'][b])} added"
+            )
+
+    def _wrapped(self, members: tuple[str, list[Any]], pointer: str) -> None:
+        """A request schema that becomes a ``oneOf`` of several members refuses a value two of them match."""
+        keyword, listed = members
+        if self.direction == REQUEST and keyword == "oneOf" and len(listed) > 1:
+            message = f"wrapped in a oneOf of {len(listed)} members (a value matching two is refused)"
+            self._labelled("request-wrapped-in-one-of", f"{pointer}/oneOf", message)
 
     def _labelled(self, rule: str, pointer: str, message: str) -> None:
         field = _field(pointer)
@@ -150,7 +181,10 @@ class SchemaDiff:
         for a in removed:
             rule = "request-composition-member-removed" if request else "response-composition-member-removed"
             self.report(rule, f"{pointer}/{old_keyword}", f"{old_keyword} member {_meaning(old_list[a])} removed")
+        known = {_meaning(member) for member in old_list}
         for b in added:
+            if not request and _meaning(new_list[b]) in known:
+                continue  # the same schema again accepts no value the list did not
             rule = "request-composition-member-added" if request else "response-composition-member-added"
             self.report(rule, f"{pointer}/{new_keyword}/{b}", f"{new_keyword} member {_meaning(new_list[b])} added")
 
@@ -210,7 +244,18 @@ class SchemaDiff:
                     self.report(f"{self.direction}-property-added", where, f"property {name} added")
             else:
                 self._required(name, name in old_required, name in new_required, where)
+                self._lifecycle(old_props[name], new_props[name], where, name)
                 self.compare(old_props[name], new_props[name], where, depth + 1)
+
+    def _lifecycle(self, old: Any, new: Any, where: str, name: str) -> None:
+        if self.lifecycle is None or not isinstance(old, dict) or not isinstance(new, dict):
+            return
+        old, new = _flatten(old), _flatten(new)
+        subject = f"{self.direction} property {_field(where) or name}"
+        self.lifecycle.stability_change(self.report, old, new, where, subject)
+        self.lifecycle.deprecation(
+            self.report, old, new, where, subject, ("property-deprecated", "property-reactivated")
+        )
 
     def _required(self, name: str, before: bool, after: bool, where: str) -> None:
         if before == after:
