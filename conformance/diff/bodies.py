@@ -37,7 +37,7 @@ def _schemas(
         # no schema means any value: a schema appearing narrows, one disappearing widens
         before, after = old_content[media].get("schema", {}), content.get("schema", {})
         loose = not _json(media)
-        SchemaDiff(direction, report, changes.lifecycle, loose).compare(before, after, f"{pointer}/schema")
+        SchemaDiff(direction, report, changes, loose).compare(before, after, f"{pointer}/schema")
 
 
 def _json(media: str) -> bool:
@@ -105,7 +105,7 @@ def _headers(changes: Changes, old: dict[str, Any], new: dict[str, Any], where: 
             )
         elif after.get("required") and not definition.get("required"):
             changes.add("response-constraint-tightened", pointer, f"header {header} is now always sent", operation)
-        SchemaDiff(RESPONSE, report, changes.lifecycle).compare(
+        SchemaDiff(RESPONSE, report, changes).compare(
             definition.get("schema"), after.get("schema"), f"{pointer}/schema"
         )
     for header in new_headers:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from invoice_contracts.oas import iter_operations, resolve_refs
+from invoice_contracts.oas import iter_operations
 
 from ..findings import Finding
 from .bodies import compare_request_body, compare_responses
@@ -17,6 +17,7 @@ from .changes import Changes
 from .lifecycle import Lifecycle, allows_breaking, stability_of
 from .parameters import compare_parameters
 from .policy import Policy
+from .refs import Resolver, structure_view
 from .security import compare_requirements, compare_schemes
 
 __all__ = ["diff_documents"]
@@ -106,8 +107,9 @@ def diff_documents(
 ) -> list[Finding]:
     """Every classified change from ``old`` to ``new``; ``file`` names the new contract in the findings."""
     policy = policy or Policy()
-    old_doc, new_doc = resolve_refs(old), resolve_refs(new)
     changes = Changes(file, policy)
+    changes.refs = (Resolver(old), Resolver(new))
+    old_doc, new_doc = structure_view(old, changes.refs[0]), structure_view(new, changes.refs[1])
     _servers(changes, old_doc.get("servers"), new_doc.get("servers"), "/servers")
     compare_schemes(changes, old_doc, new_doc)
     old_ops = {key: (path, pointer, op) for key, path, pointer, op in _operations(old_doc)}

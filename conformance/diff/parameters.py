@@ -89,13 +89,14 @@ def _compare_one(changes: Changes, old: dict[str, Any], new: dict[str, Any], whe
         changes.add(rule, pointer, f"{label}: {message}", operation)
 
     (old_schema, _), (new_schema, below) = _schema(old), _schema(new)
+    old_schema, new_schema = changes.refs[0](old_schema), changes.refs[1](new_schema)
     if _exploded(new) and _is_array(new_schema) and not _is_array(old_schema):
         message = "one value → an array of them (`?x=1` is still a valid request)"
         labelled("request-type-widened", f"{where}{below}", message)
         new_schema, below = new_schema.get("items", {}), f"{below}/items"
     # a parameter is text on the wire: any value a client sends is also a valid string
     loose = "schema" in new
-    SchemaDiff(REQUEST, labelled, changes.lifecycle, loose).compare(old_schema, new_schema, f"{where}{below}")
+    SchemaDiff(REQUEST, labelled, changes, loose).compare(old_schema, new_schema, f"{where}{below}")
 
 
 def _is_array(schema: Any) -> bool:
