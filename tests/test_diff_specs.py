@@ -121,3 +121,55 @@ def test_deprecation_days_are_command_line_options(tmp_path: Path, capsys: pytes
     assert main(["diff", old, new]) == 0
     assert main(["diff", old, new, "--deprecation-days-stable", "30", "--format", "json"]) == 1
     assert "sunset-missing" in capsys.readouterr().out
+
+
+def _to_31(node: Any) -> Any:
+    """A 3.0 document spelled as 3.1 (nullable as a "null" type, boolean exclusive bounds as numbers)."""
+    if isinstance(node, list):
+        return [_to_31(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _to_31(value) for key, value in node.items()}
+    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(out.get(flag), bool) and out.pop(flag) and bound in out:
+            out[flag] = out.pop(bound)
+    if out.pop("nullable", False):
+        if isinstance(out.get("enum"), list):
+            out["enum"] = [*out["enum"], None]
+        if isinstance(out.get("type"), str):
+            out["type"] = [out["type"], "null"]
+        else:
+            return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+@pytest.mark.parametrize("contract", sorted((ROOT / "openapi").glob("*.yaml")), ids=lambda p: p.stem)
+def test_a_built_in_contract_moved_to_31_is_no_change(contract: Path, tmp_path: Path) -> None:
+    document = _to_31(yaml.safe_load(contract.read_text(encoding="utf-8")))
+    document["openapi"] = "3.1.0"
+    moved = _write(tmp_path / f"{contract.stem}-31.json", document)
+    assert diff_sides(str(contract), moved).findings == []
+    assert diff_sides(moved, str(contract)).findings == []
+
+
+def test_a_git_side_reads_its_external_references_from_the_working_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    for source in ("openapi.yaml", "schemas/thing.yaml"):
+        (tmp_path / source).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / source).write_text((DATA / "crashes" / "external" / source).read_text())
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "v1"], check=True)
+    monkeypatch.chdir(tmp_path)
+    assert diff_sides("git:HEAD:openapi.yaml", "openapi.yaml").findings == []
+    # the documented limit: a fragment changed since the revision is read as it is now, on both sides
+    thing = tmp_path / "schemas" / "thing.yaml"
+    thing.write_text(thing.read_text().replace("type: string", "type: integer"))
+    assert diff_sides("git:HEAD:openapi.yaml", "openapi.yaml").findings == []
+    root = tmp_path / "openapi.yaml"
+    root.write_text(root.read_text().replace('"200":', '"201":'))
+    assert "success-status-removed" in {f.rule for f in diff_sides("git:HEAD:openapi.yaml", "openapi.yaml").findings}
