@@ -13,7 +13,7 @@ meaning compare equal, before any rule runs:
 | ``exclusiveMinimum: 5`` (a number) | ``minimum: 5, exclusiveMinimum: true`` (the tighter of it and ``minimum``) |
 | ``const: x`` | ``enum: [x]`` (:mod:`.schema`) |
 | ``examples: [...]`` | an annotation, ignored like ``example`` |
-| ``$ref`` with siblings | the target with the siblings applied too (refs are inlined first) |
+| ``$ref`` with siblings | the target with the siblings applied too (:mod:`.refs`) |
 
 :func:`compare_31` judges the keywords only 2020-12 has, by direction like every constraint
 (:mod:`.constraints`): a keyword *added* narrows what is valid (a request breaks, a response is

@@ -297,7 +297,7 @@ NOT_COVERED: tuple[tuple[str, str], ...] = (
     (
         "api-schema-removed",
         "a component schema nobody references changes nothing on the wire; one that is referenced is compared "
-        "where it is used ($refs are inlined)",
+        "where it is used ($refs are followed)",
     ),
     (
         "new-required-request-default-parameter-to-existing-path, "
