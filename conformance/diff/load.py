@@ -108,7 +108,10 @@ def _warnings(side: LoadedContract) -> list[str]:
 
 def _diff_pair(old: LoadedContract, new: LoadedContract, policy: Policy, result: DiffResult) -> None:
     line = line_finder(new.text)
-    found = diff_documents(as_written(old), as_written(new), new.source, policy)
+    try:
+        found = diff_documents(as_written(old), as_written(new), new.source, policy)
+    except DocumentError as exc:  # a $ref to nowhere, met while comparing
+        raise DiffError(f"{old.source} → {new.source}: {exc}") from exc
     result.findings += [replace(f, line=line(f.pointer)) for f in found]
     result.warnings += _warnings(old) + _warnings(new)
 
