@@ -167,8 +167,10 @@ def _flags(old: dict[str, Any], new: dict[str, Any], judge: _Judge) -> None:
     if nullable_before != nullable_after:
         rule = "request-nullable-removed" if judge.direction == REQUEST else "response-property-became-nullable"
         judge.judge(nullable_before, rule, "null no longer accepted" if nullable_before else "may now be null")
-    for keyword in ("exclusiveMaximum", "exclusiveMinimum"):
+    for keyword, bound in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
         before, after = old.get(keyword), new.get(keyword)
+        if old.get(bound) is None or new.get(bound) is None:
+            continue  # a bound added or removed with its flag: the bound rules tell it
         if isinstance(before, bool | None) and isinstance(after, bool | None) and bool(before) != bool(after):
             rule = "request-exclusive-bound-added" if judge.direction == REQUEST else "response-exclusive-bound-removed"
             judge.judge(bool(after), rule, f"{keyword} {bool(before)} → {bool(after)}")
@@ -186,7 +188,9 @@ def _bounds(old: dict[str, Any], new: dict[str, Any], judge: _Judge) -> None:
         narrowed = _tightened_bound(upper, absent, old.get(keyword), new.get(keyword))
         if narrowed is not None:
             rule = request_rule if judge.direction == REQUEST else response_rule
-            judge.judge(narrowed, rule, f"{keyword} {old.get(keyword)} → {new.get(keyword)}")
+            flag = "exclusiveMaximum" if keyword == "maximum" else "exclusiveMinimum"
+            exclusive = " (exclusive)" if keyword in ("maximum", "minimum") and new.get(flag) is True else ""
+            judge.judge(narrowed, rule, f"{keyword} {old.get(keyword)} → {new.get(keyword)}{exclusive}")
     before, after = old.get("multipleOf"), new.get("multipleOf")
     if before != after:
         message = f"multipleOf {before} → {after}"
