@@ -18,7 +18,7 @@ from invoice_contracts.modules import ModuleLoadError
 from invoice_contracts.oas import DocumentError, load_document
 from invoice_contracts.registry import Registry, RegistryError, add_api_dir_option
 
-from .diff import DiffError, diff_sides
+from .diff import DiffError, Policy, diff_sides
 from .findings import FORMATS, Finding, changelog, exceeds, render
 from .lint import lint_path
 from .profiles import PROFILES
@@ -98,12 +98,14 @@ def _parser() -> argparse.ArgumentParser:
         default="breaking",
         help="exit 1 from this level up (warning: warnings too)",
     )
+    _policy_options(diff)
     _output_options(diff)
 
     log = commands.add_parser("changelog", help="all changes between two versions as Markdown, breaking first")
     log.add_argument("old", help="a file, a folder of contracts, or git:REV:path")
     log.add_argument("new", help="a file, a folder of contracts (matched by file name), or git:REV:path")
     log.add_argument("--output", type=Path, help="write the changelog here instead of standard output")
+    _policy_options(log)
 
     provenance = commands.add_parser("provenance", help="list what contracts mark as inferred or assumed")
     provenance.add_argument("paths", nargs="+", type=Path)
@@ -119,6 +121,18 @@ def _registry(args: argparse.Namespace) -> Registry:
         return Registry.discover(api_dirs=args.api_dirs)
     except RegistryError as exc:
         raise TargetError(str(exc)) from exc
+
+
+def _policy_options(parser: argparse.ArgumentParser) -> None:
+    """oasdiff's deprecation policy: the notice a deprecation owes before its ``x-sunset`` date."""
+    for level in ("beta", "stable"):
+        parser.add_argument(
+            f"--deprecation-days-{level}",
+            type=int,
+            default=0,
+            metavar="DAYS",
+            help=f"minimum days from deprecation to x-sunset for {level} operations (default 0: no policy)",
+        )
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -221,10 +235,15 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _changes(args: argparse.Namespace) -> list[Finding]:
+    """The findings of a diff; each repair the loader made to a side is printed as one warning line."""
+    policy = Policy(args.deprecation_days_beta, args.deprecation_days_stable)
     try:
-        return diff_sides(args.old, args.new)
+        result = diff_sides(args.old, args.new, policy)
     except DiffError as exc:
         raise TargetError(str(exc)) from exc
+    for warning in result.warnings:
+        print(f"conformance {args.command}: warning: {warning}", file=sys.stderr)
+    return result.findings
 
 
 def _changelog(args: argparse.Namespace) -> int:
@@ -291,4 +310,14 @@ def main(argv: list[str] | None = None) -> int:
         return commands[args.command](args)
     except (TargetError, DocumentError, ModuleLoadError) as exc:
         print(f"conformance: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:
+        if args.command not in ("lint", "diff", "changelog"):
+            raise
+        # in CI exit 1 reads as "findings": a contract the rules cannot walk is exit 2, told in one line
+        reason = " ".join(str(exc).split())[:300] or "no detail"
+        print(
+            f"conformance {args.command}: cannot compare or check this contract: {type(exc).__name__}: {reason}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE

@@ -130,17 +130,20 @@ def test_folders_are_matched_by_file_name_and_a_removed_contract_is_breaking(tmp
     "sides",
     [
         ("missing.yaml", "missing.yaml"),
-        ("old", "old/a.yaml"),  # a folder against a file
+        ("two", "old/a.yaml"),  # a folder against a file: the folder has no one root document
         ("empty", "empty"),
         ("git:HEAD", "old/a.yaml"),  # no path in the git spec
-        ("old/a.yaml", "bad.yaml"),  # openapi-spec-validator rejects it
+        ("old/a.yaml", "bad.yaml"),  # not an OpenAPI document at all
     ],
 )
 def test_unusable_sides_are_one_line_and_exit_2(tmp_path: Path, sides: tuple[str, str]) -> None:
     (tmp_path / "old").mkdir()
     (tmp_path / "empty").mkdir()
+    (tmp_path / "two").mkdir()
     (tmp_path / "old" / "a.yaml").write_text(yaml.safe_dump(base()))
-    (tmp_path / "bad.yaml").write_text("openapi: 3.0.3\ninfo: {title: t}\npaths: {}\n")
+    (tmp_path / "two" / "a.yaml").write_text(yaml.safe_dump(base()))
+    (tmp_path / "two" / "b.yaml").write_text(yaml.safe_dump(base()))
+    (tmp_path / "bad.yaml").write_text("- openapi: 3.0.3\n")
     for command in ("diff", "changelog"):
         result = run_conformance(command, *sides, cwd=tmp_path)
         assert result.returncode == 2, result.stderr

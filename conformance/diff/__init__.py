@@ -4,16 +4,20 @@ versions of a contract break clients, and which are harmless.
 oasdiff is the reference tool but is a Go binary we cannot install from our registries, and no
 maintained Python library classifies OpenAPI changes; so this package implements the rules we
 need (catalogue in :mod:`.catalogue`, compared with oasdiff's in docs/ci.md). ``$ref``s are
-inlined first, so a change inside a shared component is reported at every operation that uses it.
+followed (:mod:`.refs`), so a change inside a shared component is reported at every operation
+that uses it.
 """
 
 from .catalogue import RULES, Rule
-from .load import DiffError, contract_files, diff_sides
+from .load import DiffError, DiffResult, contract_files, diff_sides
 from .operations import diff_documents
+from .policy import Policy
 
 __all__ = [
     "RULES",
     "DiffError",
+    "DiffResult",
+    "Policy",
     "Rule",
     "contract_files",
     "diff_documents",

@@ -34,9 +34,16 @@ def _schemas(
         if media not in old_content:
             changes.add(f"{direction}-media-type-added", pointer, f"{prefix}{media} added", operation)
             continue
-        SchemaDiff(direction, report).compare(
-            old_content[media].get("schema"), content.get("schema"), f"{pointer}/schema"
-        )
+        # no schema means any value: a schema appearing narrows, one disappearing widens
+        before, after = old_content[media].get("schema", {}), content.get("schema", {})
+        loose = not _json(media)
+        SchemaDiff(direction, report, changes, loose).compare(before, after, f"{pointer}/schema")
+
+
+def _json(media: str) -> bool:
+    """JSON media types, where ``1`` and ``"1"`` differ (in XML or text every value is a string)."""
+    essence = media.split(";", 1)[0].strip().lower()
+    return essence in ("application/json", "*/*") or essence.endswith("+json")
 
 
 def compare_request_body(
@@ -98,7 +105,9 @@ def _headers(changes: Changes, old: dict[str, Any], new: dict[str, Any], where: 
             )
         elif after.get("required") and not definition.get("required"):
             changes.add("response-constraint-tightened", pointer, f"header {header} is now always sent", operation)
-        SchemaDiff(RESPONSE, report).compare(definition.get("schema"), after.get("schema"), f"{pointer}/schema")
+        SchemaDiff(RESPONSE, report, changes).compare(
+            definition.get("schema"), after.get("schema"), f"{pointer}/schema"
+        )
     for header in new_headers:
         if header not in old_headers:
             changes.add(

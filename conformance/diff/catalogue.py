@@ -28,6 +28,8 @@ RULES: dict[str, Rule] = {
     "path-removed": Rule(BREAKING, "`/things/{id}` removed"),
     "operation-removed": Rule(BREAKING, "`POST /things` removed"),
     "operation-added": Rule(INFO, "`DELETE /things/{id}` added"),
+    "webhook-removed": Rule(BREAKING, "3.1 webhook `orderCreated` removed (subscribers stop receiving it)"),
+    "webhook-added": Rule(INFO, "3.1 webhook `orderShipped` added"),
     "operation-deprecated": Rule(WARNING, "`deprecated: true` on an operation"),
     "operation-reactivated": Rule(INFO, "`deprecated: true` removed"),
     "operation-id-changed": Rule(WARNING, "operationId `listThings` → `getThings` (generated SDK methods rename)"),
@@ -37,6 +39,20 @@ RULES: dict[str, Rule] = {
     "description-changed": Rule(INFO, "an operation's summary or description edited"),
     "server-removed": Rule(WARNING, "server `https://api.example.com/v1` no longer listed"),
     "server-added": Rule(INFO, "a server URL added"),
+    # --- lifecycle: x-stability-level, deprecation, x-sunset (operations, parameters, properties)
+    "stability-level-invalid": Rule(BREAKING, "`x-stability-level: experimental` (not draft, alpha, beta or stable)"),
+    "stability-decreased": Rule(BREAKING, "`x-stability-level` stable → beta on an operation or a property"),
+    "stability-increased": Rule(INFO, "`x-stability-level` beta → stable"),
+    "unstable-breaking-change": Rule(INFO, "a breaking change to a draft or alpha operation (allowed at that level)"),
+    "sunset-invalid": Rule(BREAKING, "`x-sunset: next spring` on a deprecated element (not an RFC 3339 date)"),
+    "sunset-missing": Rule(BREAKING, "deprecated without `x-sunset` under `--deprecation-days-stable 180`"),
+    "sunset-too-soon": Rule(BREAKING, "deprecated with an `x-sunset` closer than the policy's days"),
+    "sunset-removed": Rule(BREAKING, "`x-sunset` deleted from a deprecated element"),
+    "sunset-moved-earlier": Rule(BREAKING, "`x-sunset` moved earlier, closer than the policy's days"),
+    "removed-before-sunset": Rule(BREAKING, "a deprecated operation or parameter removed before its `x-sunset`"),
+    "deprecated-removed": Rule(INFO, "a deprecated operation removed after its `x-sunset` (or it named none)"),
+    "property-deprecated": Rule(INFO, "`deprecated: true` on a property"),
+    "property-reactivated": Rule(INFO, "`deprecated: true` removed from a property"),
     # --- parameters
     "request-parameter-required-added": Rule(BREAKING, "new required query parameter `q`"),
     "request-parameter-became-required": Rule(BREAKING, "query parameter `limit` made required"),
@@ -46,6 +62,7 @@ RULES: dict[str, Rule] = {
         WARNING, "query parameter `limit` removed (clients still sending it may be refused)"
     ),
     "request-parameter-deprecated": Rule(INFO, "`deprecated: true` on a parameter"),
+    "request-parameter-reactivated": Rule(INFO, "`deprecated: true` removed from a parameter"),
     "parameter-location-changed": Rule(BREAKING, "`limit` moved from query to header"),
     "request-parameter-serialization-changed": Rule(
         BREAKING, "query array `ids` changes `style` form → pipeDelimited or `explode` true → false"
@@ -54,7 +71,7 @@ RULES: dict[str, Rule] = {
     # --- request bodies and media types
     "request-body-required-added": Rule(BREAKING, "a required request body added"),
     "request-body-added": Rule(INFO, "an optional request body added"),
-    "request-body-removed": Rule(WARNING, "the request body removed (clients still sending it may be refused)"),
+    "request-body-removed": Rule(BREAKING, "the request body removed (clients still sending it are refused)"),
     "request-body-became-required": Rule(BREAKING, "`required: true` on the request body"),
     "request-body-became-optional": Rule(INFO, "`required: true` removed from the body"),
     "request-media-type-removed": Rule(BREAKING, "request `application/json` → `application/xml`"),
@@ -71,6 +88,7 @@ RULES: dict[str, Rule] = {
     "request-format-changed": Rule(BREAKING, "`code` gets `format: uuid`"),
     "request-enum-narrowed": Rule(BREAKING, "`kind` enum [A, B] → [A], or an enum/const added"),
     "request-enum-widened": Rule(INFO, "`kind` enum [A, B] → [A, B, C]"),
+    "request-extensible-enum-value-removed": Rule(BREAKING, "`kind` x-extensible-enum [A, B] → [A]"),
     "request-nullable-removed": Rule(BREAKING, "`nullable: true` removed from `note`"),
     "request-max-length-decreased": Rule(BREAKING, "`note` maxLength 100 → 10"),
     "request-min-length-increased": Rule(BREAKING, "`code` gets minLength 3"),
@@ -87,9 +105,17 @@ RULES: dict[str, Rule] = {
     "request-default-changed": Rule(BREAKING, "`count` default 1 → 2 (clients that omit it get other behaviour)"),
     "request-not-changed": Rule(BREAKING, "`code` gets `not: {enum: [X]}`"),
     "request-additional-properties-narrowed": Rule(BREAKING, "`meta` additionalProperties true → false"),
+    "request-all-of-part-added": Rule(BREAKING, "`body` allOf [A, B] → [A, B, C] (a request must also satisfy C)"),
+    "request-wrapped-in-one-of": Rule(
+        BREAKING, "the body object → oneOf [object, object] (a value matching both members is refused)"
+    ),
+    "request-keyword-narrowed": Rule(
+        BREAKING, "2020-12: `tags` gets `contains`, `meta` gets `propertyNames`, a `prefixItems` position removed"
+    ),
+    "content-encoding-changed": Rule(BREAKING, "`data` contentEncoding base64 → quoted-printable, or contentMediaType"),
     "request-composition-member-removed": Rule(BREAKING, "`value` oneOf [string, integer] → [string]"),
     "request-composition-member-added": Rule(INFO, "`value` oneOf [string, integer] → [string, integer, boolean]"),
-    "request-discriminator-mapping-removed": Rule(BREAKING, "mapping key `b` removed from the request discriminator"),
+    "request-discriminator-mapping-removed": Rule(WARNING, "mapping key `b` removed from the request discriminator"),
     "request-constraint-relaxed": Rule(
         INFO, "`note` maxLength 100 → 1000, a pattern or `format` removed, `nullable` added"
     ),
@@ -99,6 +125,9 @@ RULES: dict[str, Rule] = {
     "response-format-changed": Rule(BREAKING, "`amount` format decimal → double"),
     "response-enum-widened": Rule(BREAKING, "`kind` enum [A, B] → [A, B, C] (clients meet a value they do not know)"),
     "response-enum-narrowed": Rule(INFO, "`kind` enum [A, B] → [A]"),
+    "response-extensible-enum-value-added": Rule(
+        INFO, "`kind` x-extensible-enum [A] → [A, B] (clients of an extensible enum accept new values)"
+    ),
     "response-property-removed": Rule(BREAKING, "property `note` removed"),
     "response-property-became-optional": Rule(BREAKING, "`kind` removed from `required`"),
     "response-property-became-required": Rule(INFO, "`note` added to `required`"),
@@ -116,16 +145,21 @@ RULES: dict[str, Rule] = {
     "response-multiple-of-changed": Rule(BREAKING, "`score` multipleOf 10 → 5"),
     "response-exclusive-bound-removed": Rule(BREAKING, "`score` loses `exclusiveMaximum: true`"),
     "response-unique-items-removed": Rule(BREAKING, "`labels` loses `uniqueItems: true`"),
-    "response-pattern-changed": Rule(BREAKING, "pattern on `id` changed or removed"),
+    "response-pattern-changed": Rule(
+        WARNING, "pattern on `id` changed or removed (clients that validate responses by it may refuse values)"
+    ),
     "response-default-changed": Rule(INFO, "`kind` default A → B"),
     "response-not-changed": Rule(BREAKING, "`not` removed from or changed on `id`"),
     "response-additional-properties-widened": Rule(BREAKING, "`meta` additionalProperties false → true"),
+    "response-keyword-widened": Rule(
+        BREAKING, "2020-12: `contains`, `dependentRequired` or `unevaluatedProperties: false` removed from a response"
+    ),
     "response-composition-member-added": Rule(BREAKING, "`flag` boolean → oneOf [boolean, string]"),
     "response-composition-member-removed": Rule(INFO, "`value` oneOf [string, integer] → [string]"),
-    "response-discriminator-mapping-added": Rule(BREAKING, "mapping key `c` added to the response discriminator"),
+    "response-discriminator-mapping-added": Rule(WARNING, "mapping key `c` added to the response discriminator"),
     "response-constraint-tightened": Rule(INFO, "`id` gets maxLength 36, `uniqueItems` or a pattern added"),
     "discriminator-changed": Rule(
-        BREAKING,
+        WARNING,
         "discriminator propertyName `type` → `kind`, a discriminator added or removed, a mapping target changed",
     ),
     # --- responses, headers, links
@@ -145,6 +179,7 @@ RULES: dict[str, Rule] = {
     "security-tightened": Rule(BREAKING, "scheme `bearer` no longer accepted, a scope or `x-permission` added"),
     "security-relaxed": Rule(INFO, "another scheme accepted, a scope dropped"),
     "security-scheme-removed": Rule(BREAKING, "scheme `key` no longer defined"),
+    "security-scheme-unused-removed": Rule(INFO, "scheme `basic`, which no security requirement names, removed"),
     "security-scheme-added": Rule(INFO, "scheme `oauth` defined"),
     "security-scheme-type-changed": Rule(BREAKING, "scheme `key` apiKey → http"),
     "security-scheme-parameter-changed": Rule(BREAKING, "API key header `X-KEY` → `X-API-KEY`, or `in` header → query"),

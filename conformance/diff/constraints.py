@@ -10,6 +10,7 @@ the harmless direction is reported at level info.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -46,13 +47,25 @@ def _covers(wide: frozenset[str] | None, narrow: frozenset[str] | None) -> bool:
     return wide is None or (narrow is not None and narrow <= wide)
 
 
-def type_changed(old: dict[str, Any], new: dict[str, Any], pointer: str, direction: str, report: Report) -> bool:
-    """Report a type change; True when it is breaking (the caller stops comparing below it)."""
+_STRING = frozenset({"string"})
+
+
+def type_changed(
+    old: dict[str, Any], new: dict[str, Any], pointer: str, direction: str, report: Report, loose: bool = False
+) -> bool:
+    """Report a type change; True when it is breaking (the caller stops comparing below it).
+
+    ``loose``: the media type is not JSON (XML, text, a form), where every value is written as
+    text, so a request that now takes a string, or a response that used to be a string, still
+    reads the same bytes.
+    """
     before, after = _types(old), _types(new)
     if before == after:
         return False
     label = f"type {old.get('type', 'any')} → {new.get('type', 'any')}"
     harmless = _covers(after, before) if direction == REQUEST else _covers(before, after)
+    if loose and (after == _STRING if direction == REQUEST else before == _STRING):
+        harmless = True
     if harmless:
         report("request-type-widened" if direction == REQUEST else "response-type-narrowed", pointer, label)
         return False
@@ -134,13 +147,30 @@ def _enum(old: dict[str, Any], new: dict[str, Any], judge: _Judge) -> None:
             )
 
 
+def _extensible_enum(old: dict[str, Any], new: dict[str, Any], judge: _Judge) -> None:
+    """``x-extensible-enum`` (Zalando): the values known today; clients must accept others in responses."""
+    before, after = old.get("x-extensible-enum"), new.get("x-extensible-enum")
+    if not isinstance(before, list) or not isinstance(after, list):
+        return
+    removed = sorted({_canonical(v) for v in before} - {_canonical(v) for v in after})
+    added = sorted({_canonical(v) for v in after} - {_canonical(v) for v in before})
+    if removed:
+        rule = "request-extensible-enum-value-removed" if judge.direction == REQUEST else "response-enum-narrowed"
+        judge.report(rule, judge.pointer, f"x-extensible-enum no longer lists {', '.join(removed)}")
+    if added:
+        rule = "request-enum-widened" if judge.direction == REQUEST else "response-extensible-enum-value-added"
+        judge.report(rule, judge.pointer, f"x-extensible-enum now also lists {', '.join(added)}")
+
+
 def _flags(old: dict[str, Any], new: dict[str, Any], judge: _Judge) -> None:
     nullable_before, nullable_after = bool(old.get("nullable")), bool(new.get("nullable"))
     if nullable_before != nullable_after:
         rule = "request-nullable-removed" if judge.direction == REQUEST else "response-property-became-nullable"
         judge.judge(nullable_before, rule, "null no longer accepted" if nullable_before else "may now be null")
-    for keyword in ("exclusiveMaximum", "exclusiveMinimum"):
+    for keyword, bound in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
         before, after = old.get(keyword), new.get(keyword)
+        if old.get(bound) is None or new.get(bound) is None:
+            continue  # a bound added or removed with its flag: the bound rules tell it
         if isinstance(before, bool | None) and isinstance(after, bool | None) and bool(before) != bool(after):
             rule = "request-exclusive-bound-added" if judge.direction == REQUEST else "response-exclusive-bound-removed"
             judge.judge(bool(after), rule, f"{keyword} {bool(before)} → {bool(after)}")
@@ -158,7 +188,9 @@ def _bounds(old: dict[str, Any], new: dict[str, Any], judge: _Judge) -> None:
         narrowed = _tightened_bound(upper, absent, old.get(keyword), new.get(keyword))
         if narrowed is not None:
             rule = request_rule if judge.direction == REQUEST else response_rule
-            judge.judge(narrowed, rule, f"{keyword} {old.get(keyword)} → {new.get(keyword)}")
+            flag = "exclusiveMaximum" if keyword == "maximum" else "exclusiveMinimum"
+            exclusive = " (exclusive)" if keyword in ("maximum", "minimum") and new.get(flag) is True else ""
+            judge.judge(narrowed, rule, f"{keyword} {old.get(keyword)} → {new.get(keyword)}{exclusive}")
     before, after = old.get("multipleOf"), new.get("multipleOf")
     if before != after:
         message = f"multipleOf {before} → {after}"
@@ -171,9 +203,24 @@ def _bounds(old: dict[str, Any], new: dict[str, Any], judge: _Judge) -> None:
             judge.report(rule, judge.pointer, message)
 
 
+_SAMPLES = ("", "a", "Z", "0", " ", "-", "\n", "é", "ab\ncd")
+
+
+def _any_string(pattern: Any) -> bool:
+    """A pattern every string matches (``''``, ``.*``, ``^.*$``) restricts nothing: it is no pattern."""
+    try:
+        compiled = re.compile(str(pattern))
+    except re.error:
+        return False
+    return all(compiled.search(sample) for sample in _SAMPLES)
+
+
 def _replaced(old: dict[str, Any], new: dict[str, Any], keyword: str, rule: str, judge: _Judge) -> None:
     """``pattern`` and ``not``: adding one narrows, removing one widens, replacing one does neither."""
     before, after = old.get(keyword), new.get(keyword)
+    if keyword == "pattern":
+        before = None if _any_string(before) else before
+        after = None if _any_string(after) else after
     if _canonical(before) == _canonical(after):
         return
     message = f"{keyword} {_canonical(before)} → {_canonical(after)}"
@@ -188,6 +235,7 @@ def compare_constraints(old: dict[str, Any], new: dict[str, Any], pointer: str, 
     judge = _Judge(pointer, direction, report)
     _format(old, new, judge)
     _enum(old, new, judge)
+    _extensible_enum(old, new, judge)
     _flags(old, new, judge)
     _bounds(old, new, judge)
     _replaced(old, new, "pattern", f"{direction}-pattern-changed", judge)

@@ -22,14 +22,26 @@ def _child(node: yaml.Node, token: str) -> tuple[yaml.Node, int] | None:
     return None
 
 
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def line_finder(text: str) -> Callable[[str], int]:
-    """A function from a JSON pointer to the 1-based line of the deepest node of it in ``text`` (0: unknown)."""
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        root = None
+    """A function from a JSON pointer to the 1-based line of the deepest node of it in ``text`` (0: unknown).
+
+    The text is composed (with libyaml when there) on the first question only: a diff without
+    findings never pays for it."""
+    composed: list[yaml.Node | None] = []
+
+    def compose() -> yaml.Node | None:
+        if not composed:
+            try:
+                composed.append(yaml.compose(text, Loader=_LOADER))
+            except yaml.YAMLError:
+                composed.append(None)
+        return composed[0]
 
     def walk(pointer: str) -> tuple[yaml.Node, int] | None:
+        root = compose()
         if root is None:
             return None
         node, line = root, root.start_mark.line

@@ -1,25 +1,38 @@
-"""Read the sides of a diff: a file, a folder of contracts, or ``git:REV:path`` for a revision of a
-file; and diff two sides, matching the contracts of two folders by file name."""
+"""Read the sides of a diff: a file, a folder, or ``git:REV:path`` for a revision of a file; and diff
+two sides, matching the contracts of two folders by file name.
+
+Every side goes through the one contract loader (:func:`invoice_contracts.oas.load_contract`):
+YAML read as OpenAPI reads it, external ``$ref``s bundled, invalid-but-interpretable parts
+repaired. A side that is not strictly valid is still diffed; each repair comes back as a
+warning naming its pointer (the CLI prints them). Only a document that cannot be interpreted
+at all is a usage error (:class:`DiffError`, one line).
+
+A ``git:REV:path`` side is the file's text at that revision, parsed like a file; its relative
+external ``$ref``s are read from the *working tree* folder of ``path`` (git keeps no other
+revision of them at hand), which is right whenever the referenced files did not change.
+
+Two folders are compared contract by contract (their ``*.yaml``/``*.yml``/``*.json`` files that
+carry an ``openapi`` key; the others are fragments reached through ``$ref``). A folder against a
+file means the folder's root document (``openapi.yaml``, or its one file with ``openapi:``).
+"""
 
 from __future__ import annotations
 
+import re
 import subprocess
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
-import yaml
-from openapi_spec_validator import validate
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-
-from invoice_contracts.oas import DocumentError, load_document
+from invoice_contracts.oas import DocumentError, LoadedContract, contract_from_text, load_contract
 
 from ..findings import Finding
 from .changes import Changes
 from .lines import line_finder
 from .operations import diff_documents
+from .policy import Policy
+from .written import as_written
 
-__all__ = ["DiffError", "contract_files", "diff_sides"]
+__all__ = ["DiffError", "DiffResult", "contract_files", "diff_sides"]
 
 _SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -28,90 +41,101 @@ class DiffError(Exception):
     """A side of the diff that cannot be read (usage error, exit code 2)."""
 
 
+@dataclass
+class DiffResult:
+    """The findings of a diff, and one line per repair the loader made to either side."""
+
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+_OPENAPI_KEY = re.compile(r"""^[{\s]*["']?openapi["']?\s*:""", re.MULTILINE)
+
+
+def _declares_openapi(path: Path) -> bool:
+    return bool(_OPENAPI_KEY.search(path.read_text(encoding="utf-8", errors="replace")))
+
+
 def contract_files(folder: Path) -> list[Path]:
-    """The contracts of a folder (its *.yaml, *.yml and *.json files, not recursing), sorted."""
+    """The contracts of a folder (its *.yaml, *.yml and *.json files, not recursing), sorted.
+
+    When some files declare ``openapi`` and others do not, the others are fragments and left out.
+    """
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in _SUFFIXES)
     if not files:
         raise DocumentError(f"{folder}: no *.yaml, *.yml or *.json contracts in this folder")
-    return files
+    roots = [p for p in files if _declares_openapi(p)]
+    return roots or files
 
 
-@dataclass(frozen=True)
-class _Side:
-    label: str
-    document: dict[str, Any]
-    text: str
-
-    def __post_init__(self) -> None:
-        """The rules read documents openapi-spec-validator accepts; anything else is a usage error."""
-        try:
-            validate(self.document)
-        except OpenAPIValidationError as exc:
-            where = "/".join(str(part) for part in exc.absolute_path)
-            message = str(exc.message).splitlines()[0]
-            raise DiffError(f"{self.label}: not a valid OpenAPI document at /{where}: {message}") from exc
-
-
-def _git(spec: str) -> _Side:
+def _git(spec: str) -> LoadedContract:
     _, _, rest = spec.partition(":")
     revision, colon, path = rest.partition(":")
     if not colon or not revision or not path:
         raise DiffError(f"{spec}: expected git:REV:path, e.g. git:origin/main:openapi/solvimon.yaml")
-    completed = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, text=True, check=False)
+    try:
+        completed = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise DiffError(f"{spec}: cannot run git: {exc.strerror or exc}") from exc
     if completed.returncode != 0:
-        raise DiffError(
-            f"{spec}: {completed.stderr.strip().splitlines()[0] if completed.stderr.strip() else 'git show failed'}"
-        )
-    try:
-        document = yaml.safe_load(completed.stdout)
-    except yaml.YAMLError as exc:
-        raise DiffError(f"{spec}: not YAML: {str(exc).splitlines()[0]}") from exc
-    if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3."):
-        raise DiffError(f"{spec}: not an OpenAPI 3 document")
-    return _Side(path, document, completed.stdout)
+        reason = completed.stderr.strip().splitlines()[0] if completed.stderr.strip() else "git show failed"
+        raise DiffError(f"{spec}: {reason}")
+    return contract_from_text(path, completed.stdout, str(Path(path).resolve()))
 
 
-def _file(path: Path) -> _Side:
+def _load(spec: str | Path) -> LoadedContract:
     try:
-        return _Side(str(path), load_document(path), path.read_text(encoding="utf-8"))
+        if isinstance(spec, str) and spec.startswith("git:"):
+            return _git(spec)
+        return load_contract(spec)
     except DocumentError as exc:
-        raise DiffError(str(exc).splitlines()[0]) from exc
+        raise DiffError(" ".join(str(exc).split())) from exc
 
 
-def _sides(spec: str) -> dict[str, _Side] | _Side:
-    if spec.startswith("git:"):
-        return _git(spec)
+def _sides(spec: str, folders: bool) -> dict[str, LoadedContract] | LoadedContract:
     path = Path(spec)
-    if path.is_dir():
+    if folders and not spec.startswith("git:") and path.is_dir():
         try:
-            return {p.name: _file(p) for p in contract_files(path)}
+            return {p.name: _load(p) for p in contract_files(path)}
         except DocumentError as exc:
             raise DiffError(str(exc)) from exc
-    return _file(path)
+    return _load(spec)
 
 
-def _diff_pair(old: _Side, new: _Side) -> list[Finding]:
+def _warnings(side: LoadedContract) -> list[str]:
+    return [f"{side.source}#{w.pointer}: {w.message} (diffed as repaired)" for w in side.warnings if w.invalid]
+
+
+def _diff_pair(old: LoadedContract, new: LoadedContract, policy: Policy, result: DiffResult) -> None:
     line = line_finder(new.text)
-    return [replace(f, line=line(f.pointer)) for f in diff_documents(old.document, new.document, new.label)]
+    try:
+        found = diff_documents(as_written(old), as_written(new), new.source, policy)
+    except DocumentError as exc:  # a $ref to nowhere, met while comparing
+        raise DiffError(f"{old.source} → {new.source}: {exc}") from exc
+    result.findings += [replace(f, line=line(f.pointer)) for f in found]
+    result.warnings += _warnings(old) + _warnings(new)
 
 
-def diff_sides(old_spec: str, new_spec: str) -> list[Finding]:
+def diff_sides(old_spec: str, new_spec: str, policy: Policy | None = None) -> DiffResult:
     """Findings between two files, or two folders (a contract only in the old folder is breaking)."""
-    old, new = _sides(old_spec), _sides(new_spec)
-    if isinstance(old, _Side) and isinstance(new, _Side):
-        return _diff_pair(old, new)
-    if isinstance(old, _Side) or isinstance(new, _Side):
+    policy = policy or Policy()
+    both_folders = all(not s.startswith("git:") and Path(s).is_dir() for s in (old_spec, new_spec))
+    old, new = _sides(old_spec, both_folders), _sides(new_spec, both_folders)
+    result = DiffResult()
+    if isinstance(old, LoadedContract) and isinstance(new, LoadedContract):
+        _diff_pair(old, new, policy, result)
+        return result
+    if not isinstance(old, dict) or not isinstance(new, dict):
         raise DiffError(f"{old_spec}, {new_spec}: compare a file with a file or a folder with a folder")
-    findings: list[Finding] = []
     for name in sorted(old.keys() | new.keys()):
         if name not in new:
-            changes = Changes(old[name].label)
+            changes = Changes(old[name].source)
             changes.add("contract-removed", "", f"{name} is not in {new_spec}")
-            findings += changes.findings
+            result.findings += changes.findings
         elif name not in old:
-            changes = Changes(new[name].label)
+            changes = Changes(new[name].source)
             changes.add("contract-added", "", f"{name} is new in {new_spec}")
-            findings += changes.findings
+            result.findings += changes.findings
         else:
-            findings += _diff_pair(old[name], new[name])
-    return findings
+            _diff_pair(old[name], new[name], policy, result)
+    return result

@@ -9,12 +9,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from invoice_contracts.oas import iter_operations, resolve_refs
+from invoice_contracts.oas import iter_operations
 
 from ..findings import Finding
 from .bodies import compare_request_body, compare_responses
 from .changes import Changes
+from .lifecycle import Lifecycle, allows_breaking, stability_of
 from .parameters import compare_parameters
+from .policy import Policy
+from .refs import Resolver, structure_view
 from .security import compare_requirements, compare_schemes
 
 __all__ = ["diff_documents"]
@@ -23,13 +26,21 @@ _TEMPLATE = re.compile(r"\{[^}]+\}")
 Key = tuple[str, str]
 
 
+_WEBHOOK = "webhook "
+
+
 def _operations(document: dict[str, Any]) -> Iterator[tuple[Key, str, str, dict[str, Any]]]:
+    """Every operation of ``paths``, then of 3.1 ``webhooks`` (keyed ``webhook NAME``), as (key, path, pointer, op)."""
     for entry in iter_operations(document):
         operation = {**entry.operation, "parameters": entry.parameters}
         servers = entry.operation.get("servers") or document["paths"][entry.path].get("servers")
         if servers:
             operation["servers"] = servers
         yield (entry.method, _TEMPLATE.sub("{}", entry.path)), entry.path, entry.pointer, operation
+    for entry in iter_operations({"paths": document.get("webhooks") or {}}):
+        operation = {**entry.operation, "parameters": entry.parameters}
+        pointer = "/webhooks" + entry.pointer.removeprefix("/paths")
+        yield (entry.method, _WEBHOOK + entry.path), _WEBHOOK + entry.path, pointer, operation
 
 
 def _rename_path_parameters(operation: dict[str, Any], old_path: str, new_path: str) -> dict[str, Any]:
@@ -52,11 +63,11 @@ def _servers(changes: Changes, old: Any, new: Any, pointer: str, operation: str 
 
 
 def _metadata(changes: Changes, old: dict[str, Any], new: dict[str, Any], pointer: str, name: str) -> None:
-    if bool(new.get("deprecated")) != bool(old.get("deprecated")):
-        rule = "operation-deprecated" if new.get("deprecated") else "operation-reactivated"
-        changes.add(
-            rule, pointer, f"{name} is {'deprecated' if new.get('deprecated') else 'no longer deprecated'}", name
-        )
+    def report(rule: str, where: str, message: str) -> None:
+        changes.add(rule, where, message, name)
+
+    changes.lifecycle.stability_change(report, old, new, pointer, name)
+    changes.lifecycle.deprecation(report, old, new, pointer, name, ("operation-deprecated", "operation-reactivated"))
     before_id, after_id = old.get("operationId"), new.get("operationId")
     if before_id and before_id != after_id:
         changes.add("operation-id-changed", pointer, f"operationId {before_id} → {after_id}", name)
@@ -72,22 +83,51 @@ def _metadata(changes: Changes, old: dict[str, Any], new: dict[str, Any], pointe
             changes.add("description-changed", f"{pointer}/{field}", f"{field} changed", name)
 
 
-def diff_documents(old: dict[str, Any], new: dict[str, Any], file: str = "") -> list[Finding]:
+def _removed(changes: Changes, operation: dict[str, Any], where: tuple[str, str], name: str, path_kept: bool) -> None:
+    """An operation gone: breaking, unless its old side was unstable or announced its removal in time."""
+    pointer, label = where
+    level = stability_of(operation)
+    if level is None:
+        value = operation.get("x-stability-level")
+        changes.add("stability-level-invalid", pointer, f"{name}: x-stability-level {value!r} (old side)", name)
+        return
+    changes.lifecycle = Lifecycle(changes.lifecycle.policy, level)
+    announced = changes.lifecycle.removal(operation)
+    if announced is not None:
+        changes.add(announced[0], pointer, f"{label} {announced[1]}", name)
+        return
+    start = len(changes.findings)
+    changes.add("operation-removed" if path_kept else "path-removed", pointer, f"{label} removed", name)
+    if allows_breaking(level):
+        changes.allow_breaking(start, f"x-stability-level {level}: breaking changes allowed")
+
+
+def diff_documents(
+    old: dict[str, Any], new: dict[str, Any], file: str = "", policy: Policy | None = None
+) -> list[Finding]:
     """Every classified change from ``old`` to ``new``; ``file`` names the new contract in the findings."""
-    old_doc, new_doc = resolve_refs(old), resolve_refs(new)
-    changes = Changes(file)
+    policy = policy or Policy()
+    changes = Changes(file, policy)
+    changes.refs = (Resolver(old), Resolver(new))
+    old_doc, new_doc = structure_view(old, changes.refs[0]), structure_view(new, changes.refs[1])
     _servers(changes, old_doc.get("servers"), new_doc.get("servers"), "/servers")
     compare_schemes(changes, old_doc, new_doc)
     old_ops = {key: (path, pointer, op) for key, path, pointer, op in _operations(old_doc)}
     new_ops = {key: (path, pointer, op) for key, path, pointer, op in _operations(new_doc)}
     new_paths = {_TEMPLATE.sub("{}", path) for path in new_doc.get("paths", {})}
+    new_paths |= {_WEBHOOK + name for name in new_doc.get("webhooks") or {}}
+    old_paths = {_WEBHOOK + name for name in old_doc.get("webhooks") or {}}
     for key, (path, pointer, operation) in old_ops.items():
         name = operation.get("operationId") or f"{key[0].upper()} {path}"
         if key not in new_ops:
-            rule = "operation-removed" if key[1] in new_paths else "path-removed"
-            changes.add(rule, pointer, f"{key[0].upper()} {path} removed", name)
+            if path.startswith(_WEBHOOK) and path not in new_paths:
+                changes.add("webhook-removed", pointer, f"{path} removed", name)
+            else:
+                _removed(changes, operation, (pointer, f"{key[0].upper()} {path}"), name, key[1] in new_paths)
             continue
         new_path, new_pointer, new_operation = new_ops[key]
+        changes.lifecycle = Lifecycle(policy, stability_of(new_operation))
+        start = len(changes.findings)
         before = _rename_path_parameters(operation, path, new_path)
         compare_requirements(changes, (old_doc, new_doc), before, new_operation, new_pointer, name)
         compare_parameters(changes, before, new_operation, new_pointer, name)
@@ -103,7 +143,11 @@ def diff_documents(old: dict[str, Any], new: dict[str, Any], file: str = "") -> 
                 name,
             )
         _metadata(changes, before, new_operation, new_pointer, name)
+        level = stability_of(new_operation)
+        if allows_breaking(level):
+            changes.allow_breaking(start, f"x-stability-level {level}: breaking changes allowed")
     for key, (path, pointer, operation) in new_ops.items():
         if key not in old_ops:
-            changes.add("operation-added", pointer, f"{key[0].upper()} {path} added", operation.get("operationId", ""))
+            rule = "webhook-added" if path.startswith(_WEBHOOK) and path not in old_paths else "operation-added"
+            changes.add(rule, pointer, f"{key[0].upper()} {path} added", operation.get("operationId", ""))
     return changes.findings

@@ -50,8 +50,9 @@ def compare_parameters(
                 message = f"{name} moved from {location} to {new_by_name[name]}"
                 changes.add("parameter-location-changed", f"{pointer}/parameters", message, operation)
             else:
-                message = f"{location} parameter {name} removed"
-                changes.add("request-parameter-removed", f"{pointer}/parameters", message, operation)
+                label = f"{location} parameter {name}"
+                rule, message = changes.lifecycle.removal(param) or ("request-parameter-removed", "removed")
+                changes.add(rule, f"{pointer}/parameters", f"{label} {message}", operation)
             continue
         index, new_param = new_params[(name, location)]
         _compare_one(changes, param, new_param, f"{pointer}/parameters/{index}", operation)
@@ -67,8 +68,12 @@ def _compare_one(changes: Changes, old: dict[str, Any], new: dict[str, Any], whe
     if bool(new.get("required")) != bool(old.get("required")):
         rule = "request-parameter-became-required" if new.get("required") else "request-parameter-became-optional"
         changes.add(rule, where, f"{label} is now {'required' if new.get('required') else 'optional'}", operation)
-    if new.get("deprecated") and not old.get("deprecated"):
-        changes.add("request-parameter-deprecated", where, f"{label} is deprecated", operation)
+
+    def report(rule: str, pointer: str, message: str) -> None:
+        changes.add(rule, pointer, message, operation)
+
+    rules = ("request-parameter-deprecated", "request-parameter-reactivated")
+    changes.lifecycle.deprecation(report, old, new, where, label, rules)
     if _serialization(old) != _serialization(new):
         before, after = _serialization(old), _serialization(new)
         message = f"{label} serialization (style, explode, allowReserved, content) {before} → {after}"
@@ -80,8 +85,26 @@ def _compare_one(changes: Changes, old: dict[str, Any], new: dict[str, Any], whe
     elif new.get("allowEmptyValue") and not old.get("allowEmptyValue"):
         changes.add("request-constraint-relaxed", where, f"{label} now accepts an empty value", operation)
 
-    def report(rule: str, pointer: str, message: str) -> None:
+    def labelled(rule: str, pointer: str, message: str) -> None:
         changes.add(rule, pointer, f"{label}: {message}", operation)
 
     (old_schema, _), (new_schema, below) = _schema(old), _schema(new)
-    SchemaDiff(REQUEST, report).compare(old_schema, new_schema, f"{where}{below}")
+    old_schema, new_schema = changes.refs[0](old_schema), changes.refs[1](new_schema)
+    if _exploded(new) and _is_array(new_schema) and not _is_array(old_schema):
+        message = "one value → an array of them (`?x=1` is still a valid request)"
+        labelled("request-type-widened", f"{where}{below}", message)
+        new_schema, below = new_schema.get("items", {}), f"{below}/items"
+    # a parameter is text on the wire: any value a client sends is also a valid string
+    loose = "schema" in new
+    SchemaDiff(REQUEST, labelled, changes, loose).compare(old_schema, new_schema, f"{where}{below}")
+
+
+def _is_array(schema: Any) -> bool:
+    declared = schema.get("type") if isinstance(schema, dict) else None
+    return declared == "array" or (isinstance(declared, list) and "array" in declared)
+
+
+def _exploded(param: dict[str, Any]) -> bool:
+    """A form-exploded query or cookie parameter: an array is the parameter repeated (``?x=1&x=2``)."""
+    style, explode, _, _ = _serialization(param)
+    return param.get("in") in ("query", "cookie") and style == "form" and explode

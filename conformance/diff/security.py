@@ -73,13 +73,28 @@ _FIELD_RULES = (
 _FLOW_URLS = ("authorizationUrl", "tokenUrl", "refreshUrl")
 
 
+def _used(document: dict[str, Any]) -> set[str]:
+    """The schemes some security requirement names (the document's or an operation's)."""
+    requirements = list(document.get("security") or [])
+    for item in (document.get("paths") or {}).values():
+        for operation in (item or {}).values() if isinstance(item, dict) else ():
+            if isinstance(operation, dict) and isinstance(operation.get("security"), list):
+                requirements += operation["security"]
+    return {str(name) for requirement in requirements if isinstance(requirement, dict) for name in requirement}
+
+
 def compare_schemes(changes: Changes, old_doc: dict[str, Any], new_doc: dict[str, Any]) -> None:
     old_schemes = (old_doc.get("components") or {}).get("securitySchemes") or {}
     new_schemes = (new_doc.get("components") or {}).get("securitySchemes") or {}
     for name, scheme in old_schemes.items():
         pointer = f"/components/securitySchemes/{escape_pointer(name)}"
         if name not in new_schemes:
-            changes.add("security-scheme-removed", pointer, f"scheme {name} removed")
+            if name in _used(old_doc):
+                changes.add("security-scheme-removed", pointer, f"scheme {name} removed")
+            else:
+                changes.add(
+                    "security-scheme-unused-removed", pointer, f"scheme {name}, which no requirement used, removed"
+                )
             continue
         after = new_schemes[name]
         # a new type redefines every other field: report only the type

@@ -15,7 +15,7 @@ from .document import (
     resolve_refs,
     server_base_path,
 )
-from .loader import CONTRACT_SUFFIXES, LoadedContract, LoadWarning, load_contract
+from .loader import CONTRACT_SUFFIXES, LoadedContract, LoadWarning, contract_from_text, load_contract
 from .schema import to_json_schema
 from .security import secret_headers, tenant_header
 
@@ -26,6 +26,7 @@ __all__ = [
     "LoadWarning",
     "LoadedContract",
     "OperationEntry",
+    "contract_from_text",
     "escape_pointer",
     "iter_operations",
     "load_contract",

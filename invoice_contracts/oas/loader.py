@@ -25,7 +25,14 @@ from .document import DocumentError
 from .reading import ReadError, parse_text
 from .repairs import LoadWarning, repair
 
-__all__ = ["CONTRACT_SUFFIXES", "LoadWarning", "LoadedContract", "load_contract", "read_source"]
+__all__ = [
+    "CONTRACT_SUFFIXES",
+    "LoadWarning",
+    "LoadedContract",
+    "contract_from_text",
+    "load_contract",
+    "read_source",
+]
 
 CONTRACT_SUFFIXES = (".yaml", ".yml", ".json")
 _ROOT_NAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
@@ -105,6 +112,12 @@ def _root_document(folder: Path) -> Path:
 def load_contract(source: str | Path) -> LoadedContract:
     """Read, bundle and repair one contract; :class:`DocumentError` (one line) when it cannot be used."""
     label, text = read_source(source)
+    base = label if _is_url(label) else str(Path(label).resolve())
+    return contract_from_text(label, text, base)
+
+
+def contract_from_text(label: str, text: str, base: str) -> LoadedContract:
+    """:func:`load_contract` for text read elsewhere (``git show``); relative ``$ref``s resolve from ``base``."""
     try:
         document = parse_text(text)
     except ReadError as exc:
@@ -119,7 +132,6 @@ def load_contract(source: str | Path) -> LoadedContract:
     version = str(document.get("openapi", ""))
     if not version.startswith(("3.0", "3.1")):
         raise DocumentError(f"{label}: not an OpenAPI 3.0 or 3.1 document (openapi: {version or 'missing'})")
-    base = label if _is_url(label) else str(Path(label).resolve())
     document = bundle_external_refs(document, base)
     warnings = repair(document, fallback_title=Path(urlparse(label).path).stem or "contract")
     return LoadedContract(label, document, text, tuple(warnings))
