@@ -1,0 +1,101 @@
+"""The validators of an OpenAPI 3.1 contract: its own JSON Schema 2020-12 schemas, not Connexion's view.
+
+Connexion is given a 3.0 view of a 3.1 contract (:mod:`invoice_contracts.oas.openapi31`) and
+builds its validators from that view; each schema there carries ``SOURCE_KEY``, the JSON pointer
+of the same schema in the original document. These validators (subclasses of the 3.0 ones in
+:mod:`.validation`, so parsing, error shapes and field paths stay the same) look that pointer up
+and validate with a 2020-12 validator: jsonschema-rs for the fast yes/no, jsonschema's
+``Draft202012Validator`` for the most relevant error. ``$ref``s resolve in the whole original
+document, registered once per contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+from connexion.datastructures import MediaTypeDict
+from connexion.validators import VALIDATOR_MAP, FormDataValidator, MultiPartFormDataValidator
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+from invoice_contracts.oas.openapi31 import SOURCE_KEY
+
+from .validation import BodyValidator, CompiledSchema, ParametersValidator, ResponseBodyValidator, compiled
+
+__all__ = ["DocumentSchemas", "validator_map_31"]
+
+_URI = "urn:invoice-contracts:contract"
+_FORMATS = jsonschema.FormatChecker()
+
+
+class DocumentSchemas:
+    """The 2020-12 validators of one 3.1 document's schemas, each compiled on first use."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self._registry: Registry[Any] = Registry().with_resource(_URI, DRAFT202012.create_resource(document))
+        try:
+            self._rs_registry: Any = jsonschema_rs.Registry([(_URI, document)])
+        except (ValueError, TypeError, jsonschema_rs.ReferencingError):
+            self._rs_registry = None
+        self._by_pointer: dict[str, CompiledSchema] = {}
+
+    def at(self, pointer: str) -> CompiledSchema:
+        """The compiled schema at ``pointer`` (a JSON pointer into the original document)."""
+        found = self._by_pointer.get(pointer)
+        if found is None:
+            reference = {"$ref": f"{_URI}#{pointer}"}
+            fast: Any = None
+            if self._rs_registry is not None:
+                try:
+                    fast = jsonschema_rs.Draft202012Validator(
+                        reference, registry=self._rs_registry, validate_formats=True
+                    )
+                except (ValueError, TypeError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError):
+                    fast = None
+            python = Draft202012Validator(reference, registry=self._registry, format_checker=_FORMATS)
+            found = self._by_pointer[pointer] = CompiledSchema(python, fast)
+        return found
+
+    def compiled(self, schema: Mapping[str, Any]) -> CompiledSchema:
+        """The original of a schema of Connexion's view (one without a source: as 3.0)."""
+        pointer = schema.get(SOURCE_KEY)
+        return self.at(pointer) if isinstance(pointer, str) else compiled(dict(schema))
+
+    def parameter_validator(self, param: Mapping[str, Any]) -> Any:
+        schema = param.get("schema", param)
+        pointer = schema.get(SOURCE_KEY) if isinstance(schema, Mapping) else None
+        return self.at(pointer).python if isinstance(pointer, str) else ParametersValidator.validator_of(param)
+
+
+def validator_map_31(document: dict[str, Any]) -> dict[str, Any]:
+    """Connexion ``validator_map`` for a 3.1 contract: :func:`.validation.validator_map`'s
+    validators, checking against ``document``'s own 2020-12 schemas."""
+    schemas = DocumentSchemas(document)
+    bound = {"compiled": staticmethod(schemas.compiled)}
+
+    def form(base: type[FormDataValidator]) -> type[FormDataValidator]:
+        def validator(self: FormDataValidator) -> Any:
+            return schemas.compiled(self._schema).python
+
+        return type(base.__name__, (base,), {"_validator": property(validator)})
+
+    return {
+        "parameter": type(
+            "ParametersValidator", (ParametersValidator,), {"validator_of": staticmethod(schemas.parameter_validator)}
+        ),
+        "body": MediaTypeDict(
+            {
+                **VALIDATOR_MAP["body"],
+                "application/x-www-form-urlencoded": form(FormDataValidator),
+                "multipart/form-data": form(MultiPartFormDataValidator),
+                "*/*json": type("BodyValidator", (BodyValidator,), bound),
+            }
+        ),
+        "response": MediaTypeDict(
+            {**VALIDATOR_MAP["response"], "*/*json": type("ResponseBodyValidator", (ResponseBodyValidator,), bound)}
+        ),
+    }
