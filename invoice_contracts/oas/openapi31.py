@@ -40,7 +40,7 @@ from typing import Any
 
 from .document import HTTP_METHODS, escape_pointer
 
-__all__ = ["SOURCE_KEY", "inline_path_items", "routing_view", "schema_to_30"]
+__all__ = ["SOURCE_KEY", "inline_path_items", "keywords_30", "routing_view", "schema_to_30"]
 
 SOURCE_KEY = "x-oas31-source"
 """In the 3.0 view, beside a parameter, header or media-type schema: that schema's JSON pointer in the original."""
@@ -123,6 +123,12 @@ def schema_to_30(schema: Any) -> Any:
             out[key] = value
     if "items" in out and not isinstance(schema.get("items"), dict | bool):
         out.pop("items")
+    _values(schema, out)
+    return out
+
+
+def _values(schema: dict[str, Any], out: dict[str, Any]) -> None:
+    """The value keywords of ``schema`` written into ``out`` the 3.0 way (the module table)."""
     _types(schema.get("type"), out)
     if "const" in schema and "enum" not in out:
         out["enum"] = [schema["const"]]
@@ -135,6 +141,25 @@ def schema_to_30(schema: Any) -> Any:
             out["format"] = "byte"
         elif "contentMediaType" in schema:
             out["format"] = "binary"
+
+
+def _needs_reading(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    if isinstance(kind, list) or kind == "null":
+        return True
+    if any(key in schema for key in ("const", "examples", "contentEncoding", "contentMediaType")):
+        return True
+    return any(not isinstance(schema.get(key, False), bool) for key in ("exclusiveMinimum", "exclusiveMaximum"))
+
+
+def keywords_30(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its own value keywords (type arrays, ``const``, ``examples``, numeric
+    exclusive bounds, content encoding) read as 3.0 ones and its sub-schemas untouched, for code
+    that reads ``type``, ``enum`` or ``minimum`` the 3.0 way; the same object when nothing needs it."""
+    if not _needs_reading(schema):
+        return schema
+    out = {key: value for key, value in schema.items() if key != "type"}
+    _values(schema, out)
     return out
 
 
