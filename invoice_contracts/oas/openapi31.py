@@ -29,12 +29,15 @@ Rules, each one-way (3.1 → 3.0):
 | ``$ref`` with sibling keywords | kept: Connexion merges the target into its siblings |
 | any other keyword 3.0 lacks (``prefixItems``, ``contains``, ``if``, ``dependent*``, ...) | dropped |
 | an empty ``required`` or ``enum`` (3.0 wants one entry) | dropped |
+| a parameter or header schema without ``type`` | the first type its branches, ``$ref`` or enum give, else string |
 
-A dropped keyword still holds: the mock validates against the original schema.
+A dropped keyword still holds: the mock validates against the original schema. (The parameter
+``type`` is there because Connexion's URI parser reads it unguarded.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from typing import Any
 
@@ -55,6 +58,7 @@ _KEPT = frozenset(
     }
 )
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
 _SCHEMA_ONE = ("not", "items", "additionalProperties")
 
 
@@ -204,6 +208,9 @@ class _View:
         out = dict(node)
         if "schema" in out and not headers_only:
             out["schema"] = self.marked(out["schema"], f"{pointer}/schema")
+            if isinstance(out["schema"], dict) and "type" not in out["schema"]:
+                # Connexion's URI parser reads a parameter schema's ``type`` unguarded.
+                out["schema"]["type"] = self.first_type(node["schema"]) or "string"
         if "content" in out and not headers_only:
             out["content"] = self.media_types(out["content"], f"{pointer}/content")
         if isinstance(out.get("headers"), dict):
@@ -212,6 +219,32 @@ class _View:
                 for name, header in out["headers"].items()
             }
         return out
+
+    def first_type(self, schema: Any, depth: int = 0) -> str | None:
+        """The first non-null type a schema or its branches give (through ``$ref``s, or from an enum)."""
+        if depth > 10 or not isinstance(schema, dict):
+            return None
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kind = next((t for t in kind if t != "null"), None)
+        if isinstance(kind, str) and kind != "null":
+            return kind
+        ref = schema.get("$ref")
+        branches = [*schema.get("allOf", []), *schema.get("anyOf", []), *schema.get("oneOf", [])]
+        if isinstance(ref, str) and ref.startswith("#/"):
+            with contextlib.suppress(KeyError, IndexError, TypeError):
+                branches.insert(0, _pointer_get(self.document, ref))
+        for branch in branches:
+            found = self.first_type(branch, depth + 1)
+            if found is not None:
+                return found
+        values = (
+            schema["enum"] if isinstance(schema.get("enum"), list) else [schema["const"]] if "const" in schema else []
+        )
+        value = next((v for v in values if v is not None), None)
+        if value is None:
+            return None
+        return _JSON_TYPES.get(type(value), "string")
 
     def security(self, requirements: Any) -> Any:
         if not self.dropped_schemes or not isinstance(requirements, list):
