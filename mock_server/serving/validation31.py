@@ -26,7 +26,7 @@ from invoice_contracts.oas.openapi31 import SOURCE_KEY
 
 from .validation import BodyValidator, CompiledSchema, ParametersValidator, ResponseBodyValidator, compiled
 
-__all__ = ["DocumentSchemas", "validator_map_31"]
+__all__ = ["DocumentSchemas", "compiled_for", "validator_map_31"]
 
 _URI = "urn:invoice-contracts:contract"
 _FORMATS = jsonschema.FormatChecker()
@@ -99,3 +99,24 @@ def validator_map_31(document: dict[str, Any]) -> dict[str, Any]:
             {**VALIDATOR_MAP["response"], "*/*json": type("ResponseBodyValidator", (ResponseBodyValidator,), bound)}
         ),
     }
+
+
+_STANDALONE: dict[int, tuple[Mapping[str, Any], CompiledSchema]] = {}
+
+
+def compiled_for(document: Mapping[str, Any], schema: dict[str, Any]) -> CompiledSchema:
+    """A schema taken from ``document`` (its ``$ref``s inlined or not), compiled as the document's
+    version says: :func:`.validation.compiled` for 3.0; 2020-12 for 3.1, with the document's
+    components attached so a ``$ref`` left in it resolves. Made once per schema object."""
+    if not str(document.get("openapi", "")).startswith("3.1"):
+        return compiled(schema)
+    entry = _STANDALONE.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        body = {**schema, "components": document.get("components", {})}
+        try:
+            fast: Any = jsonschema_rs.Draft202012Validator(body, validate_formats=True)
+        except (ValueError, TypeError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError):
+            fast = None
+        entry = (schema, CompiledSchema(Draft202012Validator(body, format_checker=_FORMATS), fast))
+        _STANDALONE[id(schema)] = entry
+    return entry[1]
