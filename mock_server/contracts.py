@@ -88,8 +88,11 @@ class Contract:
 
     @cached_property
     def _path_patterns(self) -> list[tuple[re.Pattern[str], list[Operation]]]:
+        """Each path's pattern, a literal segment before a template one (``/invoices/preview``
+        before ``/invoices/{id}``), as Connexion routes them."""
         patterns = []
-        for template in self.spec.get("paths", {}):
+        templates = sorted(self.spec.get("paths", {}), key=lambda t: [part.startswith("{") for part in t.split("/")])
+        for template in templates:
             regex = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(self.base_path + template))
             operations = [o for o in self.operations.values() if o.path == template]
             operations.sort(key=lambda o: HTTP_METHODS.index(o.method))

@@ -8,7 +8,9 @@ runs with response validation on, and each answer is checked again here with jso
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -136,3 +138,24 @@ def test_a_3_1_contract_keeps_its_document() -> None:
     assert contract.version == "3.1"
     assert contract.spec["openapi"] == "3.1.0"
     assert contract.connexion_spec["openapi"] == "3.0.3"
+
+
+def test_a_literal_path_segment_wins_over_a_template(tmp_path: Path) -> None:
+    """``POST /invoices/preview`` is not ``/invoices/{id}`` (which has no POST)."""
+    from mock_server.contracts import load_contract as load_served
+
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/invoices/{id}": {"get": {"operationId": "getInvoice", "responses": {"200": {"description": "ok"}}}},
+            "/invoices/preview": {"post": {"operationId": "preview", "responses": {"200": {"description": "ok"}}}},
+        },
+    }
+    path = tmp_path / "invoices.json"
+    path.write_text(json.dumps(document))
+    contract = load_served(path)
+    matched = contract.match("POST", "/invoices/preview")
+    assert matched is not None
+    assert matched.operation_id == "preview"
+    assert contract.match("GET", "/invoices/7") is not None

@@ -104,3 +104,27 @@ def test_mutual_tls_is_dropped_with_its_requirements() -> None:
     assert view["security"] == [{"key": []}]
     assert list(view["components"]["securitySchemes"]) == ["key"]
     OpenAPIV30SpecValidator(view).validate()
+
+
+def test_parameter_schemas_get_the_type_connexion_reads() -> None:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "get": {
+                    "parameters": [
+                        {"name": "currency", "in": "query", "schema": {"allOf": [{"$ref": "#/components/schemas/C"}]}},
+                        {"name": "ids", "in": "query", "schema": {"type": "array", "items": {"format": "uuid"}}},
+                        {"name": "any", "in": "query", "schema": {}},
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {"schemas": {"C": {"enum": ["EUR", "USD"]}}},
+    }
+    currency, ids, anything = routing_view(document)["paths"]["/x"]["get"]["parameters"]
+    assert currency["schema"]["type"] == "string"
+    assert ids["schema"]["items"]["type"] == "string"
+    assert anything["schema"]["type"] == "string"

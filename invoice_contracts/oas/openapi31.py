@@ -29,7 +29,7 @@ Rules, each one-way (3.1 → 3.0):
 | ``$ref`` with sibling keywords | kept: Connexion merges the target into its siblings |
 | any other keyword 3.0 lacks (``prefixItems``, ``contains``, ``if``, ``dependent*``, ...) | dropped |
 | an empty ``required`` or ``enum`` (3.0 wants one entry) | dropped |
-| a parameter or header schema without ``type`` | the first type its branches, ``$ref`` or enum give, else string |
+| a parameter schema (or its items) without ``type`` | the first type of its branches, ``$ref`` or enum, else string |
 
 A dropped keyword still holds: the mock validates against the original schema. (The parameter
 ``type`` is there because Connexion's URI parser reads it unguarded.)
@@ -208,9 +208,7 @@ class _View:
         out = dict(node)
         if "schema" in out and not headers_only:
             out["schema"] = self.marked(out["schema"], f"{pointer}/schema")
-            if isinstance(out["schema"], dict) and "type" not in out["schema"]:
-                # Connexion's URI parser reads a parameter schema's ``type`` unguarded.
-                out["schema"]["type"] = self.first_type(node["schema"]) or "string"
+            self.typed(out["schema"], node["schema"])
         if "content" in out and not headers_only:
             out["content"] = self.media_types(out["content"], f"{pointer}/content")
         if isinstance(out.get("headers"), dict):
@@ -219,6 +217,31 @@ class _View:
                 for name, header in out["headers"].items()
             }
         return out
+
+    def typed(self, view: Any, original: Any) -> None:
+        """Give a parameter schema of the view (and its array items) a ``type``: Connexion's URI
+        parser reads both unguarded."""
+        if not isinstance(view, dict):
+            return
+        if "type" not in view:
+            view["type"] = self.first_type(original) or "string"
+        if view["type"] == "array":
+            items = view.get("items")
+            if not isinstance(items, dict):
+                view["items"] = items = {}
+            if "type" not in items:
+                source = self.resolved(original).get("items") if isinstance(original, dict) else None
+                items["type"] = self.first_type(source) or "string"
+
+    def resolved(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """``schema`` with a ``$ref`` followed (one level), else itself."""
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            with contextlib.suppress(KeyError, IndexError, TypeError):
+                target = _pointer_get(self.document, ref)
+                if isinstance(target, dict):
+                    return target
+        return schema
 
     def first_type(self, schema: Any, depth: int = 0) -> str | None:
         """The first non-null type a schema or its branches give (through ``$ref``s, or from an enum)."""
