@@ -86,6 +86,18 @@ def test_each_2020_12_keyword_rejects_what_breaks_it(
 
 
 @pytest.mark.parametrize(
+    ("form", "status"),
+    [
+        ({"method": "card", "card_number": "4111"}, 204),
+        ({"method": "card"}, 400),  # if/then
+        ({"method": "iban", "iban": "de"}, 400),  # dependentSchemas
+    ],
+)
+def test_form_bodies_are_validated_as_2020_12(client: TestClient, form: dict[str, str], status: int) -> None:
+    assert client.post("/conditionals-api/payment-form", data=form).status_code == status
+
+
+@pytest.mark.parametrize(
     ("query", "status"),
     [("limit=1", 200), ("limit=99", 200), ("limit=0", 400), ("limit=100", 400), ("after=abcdef", 400)],
 )

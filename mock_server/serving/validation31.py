@@ -17,14 +17,22 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 from connexion.datastructures import MediaTypeDict
-from connexion.validators import VALIDATOR_MAP, FormDataValidator, MultiPartFormDataValidator
+from connexion.validators import FormDataValidator
+from connexion.validators.json import JSONResponseBodyValidator
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from invoice_contracts.oas.openapi31 import SOURCE_KEY
 
-from .validation import BodyValidator, CompiledSchema, ParametersValidator, ResponseBodyValidator, compiled
+from .validation import (
+    BodyValidator,
+    CompiledSchema,
+    ParametersValidator,
+    ResponseBodyValidator,
+    compiled,
+    validator_map,
+)
 
 __all__ = ["DocumentSchemas", "compiled_for", "validator_map_31"]
 
@@ -72,32 +80,34 @@ class DocumentSchemas:
 
 
 def validator_map_31(document: dict[str, Any]) -> dict[str, Any]:
-    """Connexion ``validator_map`` for a 3.1 contract: :func:`.validation.validator_map`'s
-    validators, checking against ``document``'s own 2020-12 schemas."""
+    """Connexion ``validator_map`` for a 3.1 contract: each validator of :func:`.validation.validator_map`,
+    subclassed to check against ``document``'s own 2020-12 schemas."""
     schemas = DocumentSchemas(document)
-    bound = {"compiled": staticmethod(schemas.compiled)}
 
-    def form(base: type[FormDataValidator]) -> type[FormDataValidator]:
-        def validator(self: FormDataValidator) -> Any:
-            return schemas.compiled(self._schema).python
+    def bound(cls: type) -> type:
+        if issubclass(cls, BodyValidator | ResponseBodyValidator):
+            return type(cls.__name__, (cls,), {"compiled": staticmethod(schemas.compiled)})
+        if issubclass(cls, FormDataValidator):
 
-        return type(base.__name__, (base,), {"_validator": property(validator)})
+            def validator(self: FormDataValidator) -> Any:
+                return schemas.compiled(self._schema).python
 
+            return type(cls.__name__, (cls,), {"_validator": property(validator)})
+        if issubclass(cls, JSONResponseBodyValidator):  # text/plain responses
+
+            def response_validator(self: JSONResponseBodyValidator) -> Any:
+                return schemas.compiled(self._schema).python
+
+            return type(cls.__name__, (cls,), {"validator": property(response_validator)})
+        return cls
+
+    stock = validator_map()
     return {
         "parameter": type(
-            "ParametersValidator", (ParametersValidator,), {"validator_of": staticmethod(schemas.parameter_validator)}
+            "ParametersValidator", (stock["parameter"],), {"validator_of": staticmethod(schemas.parameter_validator)}
         ),
-        "body": MediaTypeDict(
-            {
-                **VALIDATOR_MAP["body"],
-                "application/x-www-form-urlencoded": form(FormDataValidator),
-                "multipart/form-data": form(MultiPartFormDataValidator),
-                "*/*json": type("BodyValidator", (BodyValidator,), bound),
-            }
-        ),
-        "response": MediaTypeDict(
-            {**VALIDATOR_MAP["response"], "*/*json": type("ResponseBodyValidator", (ResponseBodyValidator,), bound)}
-        ),
+        "body": MediaTypeDict({media_type: bound(cls) for media_type, cls in stock["body"].items()}),
+        "response": MediaTypeDict({media_type: bound(cls) for media_type, cls in stock["response"].items()}),
     }
 
 
