@@ -99,7 +99,12 @@ def test_form_bodies_are_validated_as_2020_12(client: TestClient, form: dict[str
 
 @pytest.mark.parametrize(
     ("query", "status"),
-    [("limit=1", 200), ("limit=99", 200), ("limit=0", 400), ("limit=100", 400), ("after=abcdef", 400)],
+    [
+        *(("limit=1", 200), ("limit=99", 200), ("limit=0", 400), ("limit=100", 400), ("after=abcdef", 400)),
+        # several types allowed: the text is checked as text and as what it spells
+        *(("status=failed&status=404", 200), ("status=99", 400), ("status=nope", 400)),
+        *(("code=7", 200), ("code=true", 200), ("code=x", 400)),
+    ],
 )
 def test_parameters_are_validated_as_2020_12(client: TestClient, query: str, status: int) -> None:
     assert client.get(f"/types-api/reading?{query}").status_code == status

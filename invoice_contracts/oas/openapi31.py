@@ -29,7 +29,7 @@ Rules, each one-way (3.1 → 3.0):
 | ``$ref`` with sibling keywords | kept: Connexion merges the target into its siblings |
 | any other keyword 3.0 lacks (``prefixItems``, ``contains``, ``if``, ``dependent*``, ...) | dropped |
 | an empty ``required`` or ``enum`` (3.0 wants one entry) | dropped |
-| a parameter schema (or its items) without ``type`` | the first type of its branches, ``$ref`` or enum, else string |
+| a parameter schema (or its items) without ``type`` | the type its branches, ``$ref`` or enum share, else string |
 
 A dropped keyword still holds: the mock validates against the original schema. (The parameter
 ``type`` is there because Connexion's URI parser reads it unguarded.)
@@ -243,31 +243,33 @@ class _View:
                     return target
         return schema
 
-    def first_type(self, schema: Any, depth: int = 0) -> str | None:
-        """The first non-null type a schema or its branches give (through ``$ref``s, or from an enum)."""
+    def first_type(self, schema: Any) -> str | None:
+        """The one type a schema's values have (through ``$ref``s, branches and enums), ``string``
+        when they have several (Connexion then passes the text on; the 2020-12 check reads it)."""
+        types = self.types_of(schema, 0)
+        if len(types) > 1:
+            return "string"
+        return next(iter(types), None)
+
+    def types_of(self, schema: Any, depth: int) -> set[str]:
         if depth > 10 or not isinstance(schema, dict):
-            return None
+            return set()
         kind = schema.get("type")
-        if isinstance(kind, list):
-            kind = next((t for t in kind if t != "null"), None)
-        if isinstance(kind, str) and kind != "null":
-            return kind
-        ref = schema.get("$ref")
+        kinds = set(kind) if isinstance(kind, list) else {kind} if isinstance(kind, str) else set()
+        kinds.discard("null")
+        if kinds:
+            return kinds
         branches = [*schema.get("allOf", []), *schema.get("anyOf", []), *schema.get("oneOf", [])]
+        ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/"):
             with contextlib.suppress(KeyError, IndexError, TypeError):
-                branches.insert(0, _pointer_get(self.document, ref))
+                branches.append(_pointer_get(self.document, ref))
         for branch in branches:
-            found = self.first_type(branch, depth + 1)
-            if found is not None:
-                return found
-        values = (
-            schema["enum"] if isinstance(schema.get("enum"), list) else [schema["const"]] if "const" in schema else []
-        )
-        value = next((v for v in values if v is not None), None)
-        if value is None:
-            return None
-        return _JSON_TYPES.get(type(value), "string")
+            kinds |= self.types_of(branch, depth + 1)
+        enum = schema.get("enum")
+        values: list[Any] = enum if isinstance(enum, list) else [schema.get("const")]
+        kinds |= {_JSON_TYPES.get(type(value), "string") for value in values if value is not None}
+        return kinds
 
     def security(self, requirements: Any) -> Any:
         if not self.dropped_schemes or not isinstance(requirements, list):

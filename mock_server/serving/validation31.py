@@ -76,7 +76,47 @@ class DocumentSchemas:
     def parameter_validator(self, param: Mapping[str, Any]) -> Any:
         schema = param.get("schema", param)
         pointer = schema.get(SOURCE_KEY) if isinstance(schema, Mapping) else None
-        return self.at(pointer).python if isinstance(pointer, str) else ParametersValidator.validator_of(param)
+        return _AsText(self.at(pointer).python) if isinstance(pointer, str) else ParametersValidator.validator_of(param)
+
+
+_UNSPELLED = object()
+_WORDS = {"true": True, "false": False, "null": None}
+
+
+def _spelled(value: Any) -> Any:
+    """The number, boolean or null a text spells, else :data:`_UNSPELLED`."""
+    if not isinstance(value, str):
+        return _UNSPELLED
+    if value in _WORDS:
+        return _WORDS[value]
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            continue
+    return _UNSPELLED
+
+
+class _AsText:
+    """A parameter's validator for values that arrive as text. Connexion converts a value only to
+    the one type of its 3.0 view, so a parameter whose schema allows several (``[integer, string]``,
+    an ``anyOf``) arrives as text: it is valid when the text is, or the number, boolean or null it
+    spells (each item's, for an array)."""
+
+    def __init__(self, validator: Any) -> None:
+        self._validator = validator
+
+    def iter_errors(self, value: Any) -> Any:
+        errors = list(self._validator.iter_errors(value))
+        if not errors:
+            return iter(())
+        if isinstance(value, list):
+            reading: Any = [item if (spelt := _spelled(item)) is _UNSPELLED else spelt for item in value]
+        else:
+            reading = _spelled(value)
+        if reading is not _UNSPELLED and reading != value and self._validator.is_valid(reading):
+            return iter(())
+        return iter(errors)
 
 
 def validator_map_31(document: dict[str, Any]) -> dict[str, Any]:
