@@ -3,11 +3,14 @@
 Spectral would lint style; what we need is narrower and specific to these contracts: things
 the mock and the conformance suite rely on. Each rule has an id:
 
-- ``spec-invalid``: openapi-spec-validator rejects the document;
+- ``spec-invalid``: openapi-spec-validator rejects the document (its 3.0 or its 3.1 validator, by
+  the document's ``openapi``);
 - ``operation-id-missing``: an operation without ``operationId`` (the mock binds rules by it);
 - ``status-401-missing`` / ``status-403-missing``: an authenticated operation that does not
   document 401, or one with ``x-permission`` that does not document 403;
-- ``example-invalid``: an ``example``/``examples`` value that breaks its own schema;
+- ``example-invalid``: an ``example``/``examples`` value (in 3.1 also a schema's ``examples``
+  list) that breaks its own schema: Draft 4 over the ``nullable`` translation for 3.0,
+  Draft 2020-12 as written for 3.1;
 - ``provenance-invalid`` / ``provenance-missing``: an ``x-provenance`` outside the allowed
   values, or an operation without one;
 - ``link-missing``: a POST that answers 2xx with a JSON body but declares no OpenAPI link, so
@@ -23,8 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft4Validator, FormatChecker
-from openapi_spec_validator import validate
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator, validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from invoice_contracts.oas import (
@@ -34,7 +36,7 @@ from invoice_contracts.oas import (
     iter_operations,
     load_contract,
     resolve_refs,
-    to_json_schema,
+    schema_validator,
 )
 
 from .diff import contract_files
@@ -55,8 +57,12 @@ def examples_with_schemas(node: Any, pointer: str = "") -> Iterator[tuple[str, A
             for name, example in (node.get("examples") or {}).items():
                 if isinstance(example, dict) and "value" in example:
                     yield f"{pointer}/examples/{escape_pointer(name)}/value", example["value"], schema
-        if "example" in node and any(key in node for key in ("type", "properties", "allOf", "enum")):
+        is_schema = any(key in node for key in ("type", "properties", "allOf", "enum", "const"))
+        if "example" in node and is_schema:
             yield f"{pointer}/example", node["example"], {k: v for k, v in node.items() if k != "example"}
+        if isinstance(node.get("examples"), list) and is_schema:  # OpenAPI 3.1: a schema's examples
+            for index, example in enumerate(node["examples"]):
+                yield f"{pointer}/examples/{index}", example, {k: v for k, v in node.items() if k != "examples"}
         for key, value in node.items():
             yield from examples_with_schemas(value, f"{pointer}/{escape_pointer(str(key))}")
     elif isinstance(node, list):
@@ -71,15 +77,16 @@ def _has_security(document: dict[str, Any], operation: dict[str, Any]) -> bool:
 
 def lint_document(document: dict[str, Any], where: str = "") -> list[Finding]:
     findings: list[Finding] = []
+    version = str(document.get("openapi", ""))[:3]
     try:
-        validate(document)
+        validate(document, cls=OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator)
     except OpenAPIValidationError as exc:
         pointer = "/" + "/".join(escape_pointer(str(p)) for p in exc.absolute_path)
         return [Finding(pointer, "spec-invalid", "breaking", f"openapi-spec-validator: {exc.message}", where)]
     except Exception as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         return [Finding("/", "spec-invalid", "breaking", f"openapi-spec-validator failed: {reason}", where)]
-    findings.extend(hazard_findings(document, where))
+    findings.extend(hazard_findings(document, where, version))
     resolved = resolve_refs(document)
     for entry in iter_operations(resolved):
         pointer, method, path, operation = entry.pointer, entry.method, entry.path, entry.operation
@@ -140,11 +147,10 @@ def lint_document(document: dict[str, Any], where: str = "") -> list[Finding]:
                     where,
                 )
             )
+    components = resolved.get("components") if version == "3.1" else None
     for section in ("paths", "components"):
         for pointer, example, schema in examples_with_schemas(resolved.get(section, {}), f"/{section}"):
-            error = next(
-                iter(Draft4Validator(to_json_schema(schema), format_checker=FormatChecker()).iter_errors(example)), None
-            )
+            error = next(iter(schema_validator(schema, version, components=components).iter_errors(example)), None)
             if error is not None:
                 findings.append(
                     Finding(

@@ -7,14 +7,19 @@ docs/contracts.md, "Every tool reads it alike"):
 - ``nullable-without-type``: ``nullable: true`` in a schema without ``type``. OpenAPI 3.0.3
   gives ``nullable`` meaning only beside ``type``; strict validators reject ``null`` for
   ``{nullable: true, allOf: [$ref]}``. Write ``anyOf: [$ref, {type: ..., nullable: true, enum: [null]}]``.
+  In OpenAPI 3.1 ``nullable`` is no keyword at all (every 3.1 tool ignores it), so any
+  ``nullable: true`` is reported there: write ``type: [T, "null"]``.
 - ``required-parameter-default``: a ``default`` on a required parameter, which can never apply
   (generators emit a required argument with a default, a syntax error in Python).
-- ``allof-enum-conflict``: two ``allOf`` branches give the same property different enums.
+- ``allof-enum-conflict``: two ``allOf`` branches give the same property different enums
+  (a 3.1 ``const`` is a one-value enum).
 - ``allof-narrows-nullable``: one ``allOf`` branch makes a property nullable and another one
-  declares it non-nullable (generators cannot merge the two and drop the schema).
+  declares it non-nullable (generators cannot merge the two and drop the schema); nullable is
+  ``nullable: true`` in 3.0, a ``null`` type in 3.1.
 
 Schemas are walked as written (``$ref``s are not followed for the pointer), so a finding
 points where the pattern is written; ``allOf`` branches are compared with their refs inlined.
+In a 3.1 document the walk also enters the 2020-12 keywords that hold schemas.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from invoice_contracts.oas import escape_pointer, resolve_refs
+from invoice_contracts.oas import escape_pointer, is_nullable, resolve_refs
 
 from .findings import Finding
 
@@ -31,8 +36,12 @@ __all__ = ["HAZARD_RULES", "hazard_findings", "iter_schemas"]
 
 HAZARD_RULES = ("nullable-without-type", "required-parameter-default", "allof-enum-conflict", "allof-narrows-nullable")
 
-_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
-_SCHEMA_VALUES = ("items", "additionalProperties", "not")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_VALUES = (
+    *("items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames"),
+    *("unevaluatedItems", "unevaluatedProperties"),
+)
+_SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs")
 
 
 def iter_schemas(node: Any, pointer: str = "", is_schema: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -49,7 +58,7 @@ def iter_schemas(node: Any, pointer: str = "", is_schema: bool = False) -> Itera
         child = f"{pointer}/{escape_pointer(str(key))}"
         if key == "schema" or (is_schema and key in (*_SCHEMA_LISTS, *_SCHEMA_VALUES)):
             yield from iter_schemas(value, child, True)
-        elif (is_schema and key == "properties") or (pointer == "/components" and key == "schemas"):
+        elif (is_schema and key in _SCHEMA_MAPS) or (pointer == "/components" and key == "schemas"):
             for name, schema in (value or {}).items():
                 yield from iter_schemas(schema, f"{child}/{escape_pointer(str(name))}", True)
         elif not is_schema and isinstance(value, dict | list) and not str(key).startswith("x-"):
@@ -67,15 +76,18 @@ def _branches(document: dict[str, Any], schema: dict[str, Any]) -> list[dict[str
     return flat
 
 
-def _allof_findings(document: dict[str, Any], pointer: str, schema: dict[str, Any], where: str) -> Iterator[Finding]:
+def _allof_findings(
+    document: dict[str, Any], pointer: str, schema: dict[str, Any], where: str, version: str
+) -> Iterator[Finding]:
     enums: dict[str, set[str]] = {}
     nullable: dict[str, bool] = {}
     for branch in _branches(document, schema):
         for name, prop in (branch.get("properties") or {}).items():
             if not isinstance(prop, dict):
                 continue
-            if "enum" in prop:
-                values = {json.dumps(value) for value in prop["enum"]}
+            enum = prop["enum"] if "enum" in prop else [prop["const"]] if "const" in prop else None
+            if isinstance(enum, list):
+                values = {json.dumps(value) for value in enum}
                 if name in enums and enums[name] != values:
                     yield Finding(
                         pointer,
@@ -86,8 +98,8 @@ def _allof_findings(document: dict[str, Any], pointer: str, schema: dict[str, An
                     )
                 enums.setdefault(name, values)
             if "type" in prop or prop.get("nullable") is True:
-                is_nullable = prop.get("nullable") is True
-                if name in nullable and nullable[name] != is_nullable:
+                says_null = is_nullable(prop, version)
+                if name in nullable and nullable[name] != says_null:
                     yield Finding(
                         pointer,
                         "allof-narrows-nullable",
@@ -95,14 +107,17 @@ def _allof_findings(document: dict[str, Any], pointer: str, schema: dict[str, An
                         f"one allOf branch makes `{name}` nullable and another does not",
                         where,
                     )
-                nullable.setdefault(name, is_nullable)
+                nullable.setdefault(name, says_null)
 
 
-def hazard_findings(document: dict[str, Any], where: str = "") -> list[Finding]:
-    """Findings of every rule in :data:`HAZARD_RULES` for an (unresolved) OpenAPI document."""
+def hazard_findings(document: dict[str, Any], where: str = "", version: str = "3.0") -> list[Finding]:
+    """Findings of every rule in :data:`HAZARD_RULES` for an (unresolved) OpenAPI ``version`` document."""
     findings: list[Finding] = []
     for pointer, schema in iter_schemas(document):
-        if schema.get("nullable") is True and "type" not in schema:
+        if schema.get("nullable") is True and version == "3.1":
+            message = '`nullable` is no keyword in OpenAPI 3.1 and is ignored; write `type: [..., "null"]`'
+            findings.append(Finding(pointer, "nullable-without-type", "breaking", message, where))
+        elif schema.get("nullable") is True and "type" not in schema:
             findings.append(
                 Finding(
                     pointer,
@@ -114,7 +129,7 @@ def hazard_findings(document: dict[str, Any], where: str = "") -> list[Finding]:
                 )
             )
         if "allOf" in schema:
-            findings.extend(_allof_findings(document, pointer, schema, where))
+            findings.extend(_allof_findings(document, pointer, schema, where, version))
     for pointer, parameter in _parameters(document):
         if parameter.get("required") and "default" in (parameter.get("schema") or {}):
             findings.append(

@@ -19,6 +19,7 @@ from invoice_contracts.oas import (
     DocumentError,
     LoadWarning,
     iter_operations,
+    openapi31,
     resolve_refs,
     server_base_path,
     tenant_header,
@@ -54,6 +55,13 @@ class Contract:
     base_path: str
     operations: dict[str, Operation]
     warnings: tuple[LoadWarning, ...] = ()
+    version: str = "3.0"
+    routing_spec: dict[str, Any] | None = None
+
+    @property
+    def connexion_spec(self) -> dict[str, Any]:
+        """What Connexion is given: ``spec`` for 3.0, its 3.0 view for 3.1 (:mod:`invoice_contracts.oas.openapi31`)."""
+        return self.spec if self.routing_spec is None else self.routing_spec
 
     @property
     def title(self) -> str:
@@ -80,8 +88,11 @@ class Contract:
 
     @cached_property
     def _path_patterns(self) -> list[tuple[re.Pattern[str], list[Operation]]]:
+        """Each path's pattern, a literal segment before a template one (``/invoices/preview``
+        before ``/invoices/{id}``), as Connexion routes them."""
         patterns = []
-        for template in self.spec.get("paths", {}):
+        templates = sorted(self.spec.get("paths", {}), key=lambda t: [part.startswith("{") for part in t.split("/")])
+        for template in templates:
             regex = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(self.base_path + template))
             operations = [o for o in self.operations.values() if o.path == template]
             operations.sort(key=lambda o: HTTP_METHODS.index(o.method))
@@ -113,9 +124,11 @@ def load_contract(path: Path) -> Contract:
         loaded = oas.load_contract(path)
     except DocumentError as exc:
         raise ContractError(str(exc)) from exc
-    if loaded.version != "3.0":
-        raise ContractError(f"{path}: OpenAPI {loaded.version} is not served yet (OpenAPI 3.0 is)")
     spec = loaded.document
+    routing_spec = None
+    if loaded.version == "3.1":
+        spec = openapi31.inline_path_items(spec)
+        routing_spec = openapi31.routing_view(spec)
     return Contract(
         name=path.stem,
         path=path.resolve(),
@@ -123,4 +136,6 @@ def load_contract(path: Path) -> Contract:
         base_path=server_base_path(spec),
         operations=_operations(spec),
         warnings=tuple(warning for warning in loaded.warnings if warning.invalid),
+        version=loaded.version,
+        routing_spec=routing_spec,
     )

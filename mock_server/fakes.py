@@ -16,6 +16,8 @@ from typing import Any
 
 from faker import Faker
 
+from .fakes31 import generate_2020, uses_2020
+
 __all__ = ["SchemaFaker", "make_faker"]
 
 _BY_NAME: dict[str, Callable[[Faker], Any]] = {
@@ -52,7 +54,8 @@ def make_faker(seed: int) -> Faker:
 
 
 class SchemaFaker:
-    """Generate instances of (inlined or referenced) OpenAPI 3.0 schemas."""
+    """Generate instances of (inlined or referenced) OpenAPI 3.0 schemas, and of 3.1's through
+    :mod:`.fakes31` (a schema using a 2020-12 keyword is handed there)."""
 
     def __init__(self, spec: Mapping[str, Any], faker: Faker, epoch: datetime, *, null_ratio: float = 0.0) -> None:
         self._spec = spec
@@ -70,7 +73,11 @@ class SchemaFaker:
         return schema
 
     def generate(self, schema: Mapping[str, Any], name: str = "", depth: int = 0) -> Any:
+        if uses_2020(schema):
+            return generate_2020(self, schema, name, depth)
         schema = self._deref(schema)
+        if uses_2020(schema):
+            return generate_2020(self, schema, name, depth)
         if "example" in schema and depth > 0:
             return schema["example"]
         if schema.get("nullable") and self._random.random() < self._null_ratio:
@@ -112,6 +119,20 @@ class SchemaFaker:
         if kind == "boolean":
             return self._random.random() < 0.5
         return self._string(schema, name)
+
+    # What the 2020-12 keywords (fakes31.py) need of this walker.
+
+    def resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``schema`` with its ``$ref`` followed."""
+        return self._deref(schema)
+
+    def null_wanted(self) -> bool:
+        """Whether a nullable value should be ``null`` this time."""
+        return self._random.random() < self._null_ratio
+
+    def with_components(self, schema: Mapping[str, Any]) -> dict[str, Any]:
+        """``schema`` with the document's components attached, so a validator resolves its ``$ref``s."""
+        return {**schema, "components": self._spec.get("components", {})}
 
     def _string(self, schema: Mapping[str, Any], name: str) -> str:
         fmt = schema.get("format")

@@ -42,7 +42,7 @@ from .errors import ErrorKind, MockError, render_status
 from .process.listen import EVENT_LOOP, bind
 from .rules import ApiRules
 from .serving.encoding import dump_json
-from .serving.validation import compiled
+from .serving.validation31 import compiled_for
 from .settings import MockSettings
 
 __all__ = ["ValidationProxy", "Violation", "main"]
@@ -100,7 +100,7 @@ class ValidationProxy:
             body = json.loads(raw) if raw else None
         except ValueError:
             return [Violation(location, "body is not JSON")]
-        error = compiled(schema).first_error(body)
+        error = compiled_for(self._document, schema).first_error(body)
         if error is None:
             return []
         field_path = ".".join(str(p) for p in error.absolute_path)

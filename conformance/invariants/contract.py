@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from invoice_contracts.oas import escape_pointer, iter_operations, resolve_refs
+from invoice_contracts.oas.openapi31 import keywords_30
 
 __all__ = ["ListOperation", "Operation", "find_read", "list_operations", "merged", "normalized", "operations"]
 
@@ -26,11 +27,14 @@ def normalized(name: str) -> str:
 
 
 def merged(schema: Any) -> dict[str, Any]:
-    """A schema with its ``allOf`` parts merged into one (later parts override earlier ones)."""
+    """A schema with its ``allOf`` parts merged into one (later parts override earlier ones), its
+    OpenAPI 3.1 value keywords read the 3.0 way (``type: [T, "null"]`` as ``T`` + ``nullable``)."""
     if not isinstance(schema, dict):
         return {}
-    if "allOf" not in schema:
-        return schema
+    plain = keywords_30(schema)
+    if "allOf" not in plain:
+        return plain
+    schema = plain
     result: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
     properties: dict[str, Any] = {}
     required: list[str] = []

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from jsonschema import Draft4Validator, FormatChecker
 
-from invoice_contracts.oas import escape_pointer, iter_operations, resolve_refs, server_base_path, to_json_schema
+from invoice_contracts.oas import escape_pointer, iter_operations, resolve_refs, schema_validator, server_base_path
 
 from ..report import Exchange, Result, Status
 from ..targets import Credentials, Target
@@ -116,7 +115,8 @@ class Context:
         self.statuses: set[tuple[str, str]] = set()
         self._document = resolve_refs(target.contract)
         self._cite = Citations(target.contract)
-        self._validators: dict[tuple[str, str], Draft4Validator | None] = {}
+        self._validators: dict[tuple[str, str], Any] = {}
+        self._version = str(target.contract.get("openapi", "3.0"))[:3]
 
     @property
     def read_only(self) -> bool:
@@ -240,9 +240,8 @@ class Context:
                     citation,
                 )
             schema = documented.get("content", {}).get("application/json", {}).get("schema")
-            self._validators[key] = (
-                Draft4Validator(to_json_schema(schema), format_checker=FormatChecker()) if schema else None
-            )
+            components = self._document.get("components") if self._version == "3.1" else None
+            self._validators[key] = schema_validator(schema, self._version, components=components) if schema else None
         validator = self._validators[key]
         if validator is None:
             return None

@@ -16,7 +16,7 @@ from .document import (
     server_base_path,
 )
 from .loader import CONTRACT_SUFFIXES, LoadedContract, LoadWarning, contract_from_text, load_contract
-from .schema import to_json_schema
+from .schema import is_nullable, schema_validator, to_json_schema
 from .security import secret_headers, tenant_header
 
 __all__ = [
@@ -28,10 +28,12 @@ __all__ = [
     "OperationEntry",
     "contract_from_text",
     "escape_pointer",
+    "is_nullable",
     "iter_operations",
     "load_contract",
     "load_document",
     "resolve_refs",
+    "schema_validator",
     "secret_headers",
     "server_base_path",
     "tenant_header",

@@ -1,15 +1,20 @@
-"""OpenAPI 3.0 schema objects to JSON Schema Draft 4.
+"""An OpenAPI schema object as JSON Schema, per OpenAPI version.
 
 OpenAPI 3.0's ``nullable`` is not JSON Schema, and validators that patch it onto ``type``
 alone (Connexion's) reject ``null`` for ``allOf`` + ``nullable``. Translating once, up front,
-lets any Draft 4 validator check the schema as the contract means it.
+lets any Draft 4 validator check the schema as the contract means it. An OpenAPI 3.1 schema
+already is JSON Schema 2020-12 (its dialect adds annotations only), so it is validated as written
+with jsonschema's ``Draft202012Validator``: :func:`schema_validator` picks by version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["to_json_schema"]
+from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
+
+__all__ = ["is_nullable", "schema_validator", "to_json_schema"]
 
 _COMPOSITE = ("allOf", "anyOf", "oneOf", "$ref")
 
@@ -45,3 +50,27 @@ def to_json_schema(schema: Any, _memo: dict[int, Any] | None = None) -> Any:
         memo[id(schema)] = wrapped
         return wrapped
     return converted
+
+
+def schema_validator(
+    schema: Mapping[str, Any], version: str, *, components: Mapping[str, Any] | None = None
+) -> Draft4Validator | Draft202012Validator:
+    """A format-checking jsonschema validator of an OpenAPI ``version`` (``"3.0"``/``"3.1"``) schema.
+
+    3.0: Draft 4 over :func:`to_json_schema`; 3.1: Draft 2020-12 on the schema as written. Given
+    the document's ``components``, a ``$ref`` left in the schema (a recursive one) resolves there.
+    """
+    body: dict[str, Any] = dict(schema)
+    if components is not None:
+        body["components"] = components
+    if version == "3.1":
+        return Draft202012Validator(body, format_checker=FormatChecker())
+    return Draft4Validator(to_json_schema(body), format_checker=FormatChecker())
+
+
+def is_nullable(schema: Mapping[str, Any], version: str) -> bool:
+    """Whether ``schema`` says ``null`` outright: ``nullable: true`` in 3.0, a ``null`` type in 3.1."""
+    if version != "3.1":
+        return schema.get("nullable") is True
+    kind = schema.get("type")
+    return kind == "null" or (isinstance(kind, list) and "null" in kind)

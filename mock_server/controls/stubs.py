@@ -26,7 +26,7 @@ from invoice_contracts.oas import resolve_refs
 
 from ..contracts import Operation
 from ..discovery import ApiSource
-from ..serving.validation import compiled
+from ..serving.validation31 import compiled_for
 from .faults import FAULTS, ControlsError, parse_latency_json
 from .matching import MatcherError, RequestMatcher, RequestView
 
@@ -223,7 +223,7 @@ class Stubs:
         media = (documented.get("content") or {}).get("application/json")
         if media is None or "schema" not in media:
             raise StubError(f"{operation.operation_id} {status} documents no JSON body")
-        error = compiled(media["schema"]).first_error(response.body)
+        error = compiled_for(source.contract.spec, media["schema"]).first_error(response.body)
         if error is not None:
             where = ".".join(str(p) for p in error.absolute_path) or "the body"
             raise StubError(

@@ -22,7 +22,7 @@ from invoice_contracts.oas import resolve_refs
 
 from ..errors import ErrorKind, ErrorRenderer, MockError, RenderedError
 from ..fakes import SchemaFaker, make_faker
-from ..serving.validation import compiled
+from ..serving.validation31 import compiled_for
 from .lifecycle import properties_of
 
 __all__ = ["error_renderer"]
@@ -40,15 +40,16 @@ _UNKNOWN = object()  # a property _value does not recognise
 class _Shape:
     """One documented error body: its schema, a valid starting instance, its media type."""
 
-    def __init__(self, schema: dict[str, Any], template: Any, media_type: str) -> None:
+    def __init__(self, schema: dict[str, Any], template: Any, media_type: str, spec: dict[str, Any]) -> None:
         self.schema = schema
+        self.spec = spec
         self.template = template
         self.media_type = media_type
 
     def fill(self, error: MockError, status: int) -> Any:
         body = _fill(self.schema, self.template, error, status)
         # A value our guesses got wrong (a pattern, an enum) falls back to the valid template.
-        if compiled(self.schema).first_error(body) is not None:
+        if compiled_for(self.spec, self.schema).first_error(body) is not None:
             return self.template
         return body
 
@@ -146,7 +147,7 @@ def error_renderer(spec: dict[str, Any]) -> ErrorRenderer:
     def shape(bodies: list[tuple[str, dict[str, Any], Any]]) -> _Shape:
         media_type, schema, example = _most_used(bodies)
         resolved = resolve_refs(spec, schema)
-        return _Shape(resolved, example if example is not None else fake.generate(resolved), media_type)
+        return _Shape(resolved, example if example is not None else fake.generate(resolved), media_type, spec)
 
     shapes = {key: shape(bodies) for key, bodies in documented.items()}
     client_errors = [body for key, bodies in documented.items() if key.startswith("4") for body in bodies]

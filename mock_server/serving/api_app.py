@@ -38,6 +38,7 @@ from .encoding import EncodingCache, dump_json
 from .prefer import QueryParameterFilter, forced_reply
 from .uri_parsing import ExplodedArrayURIParser
 from .validation import validator_map
+from .validation31 import validator_map_31
 
 __all__ = ["Responder", "build_api_app"]
 
@@ -67,7 +68,7 @@ def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> 
     contract, rules = source.contract, source.rules
     app = AsyncApp(
         f"mock_server.{contract.name}",
-        validator_map=validator_map(),
+        validator_map=validator_map() if contract.version == "3.0" else validator_map_31(contract.spec),
         uri_parser_class=ExplodedArrayURIParser,
         validate_responses=state.settings.validate_responses,
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
@@ -78,7 +79,7 @@ def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> 
         if op_id in contract.operations
     }
     app.add_api(
-        contract.spec,
+        contract.connexion_spec,
         base_path=contract.base_path,
         resolver=Resolver(function_resolver=endpoints.__getitem__),
         security_map=security_map(

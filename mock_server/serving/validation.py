@@ -40,15 +40,21 @@ class CompiledSchema:
     """One schema, compiled once: jsonschema-rs answers "valid?" fast, and only for an invalid
     instance does the pure-Python validator find the most relevant error and its path."""
 
-    def __init__(self, schema: dict[str, Any]) -> None:
+    def __init__(self, python: Any, fast: Any | None) -> None:
+        self.python = python
+        self._fast = fast
+
+    @classmethod
+    def draft4(cls, schema: dict[str, Any]) -> CompiledSchema:
+        """An OpenAPI 3.0 schema, translated to Draft 4 (``nullable`` becomes a ``null`` type)."""
         # Connexion attaches the document's components to the schema for $ref resolution; its
         # schemas are already inlined, and the attachment can make the structure cyclic.
         body = to_json_schema({key: value for key, value in schema.items() if key != "components"})
-        self.python = Draft4Validator(body, format_checker=_FORMATS)
         try:
-            self._fast: Any = jsonschema_rs.Draft4Validator(body, validate_formats=True)
+            fast: Any = jsonschema_rs.Draft4Validator(body, validate_formats=True)
         except (ValueError, TypeError, jsonschema_rs.ValidationError):
-            self._fast = None
+            fast = None
+        return cls(Draft4Validator(body, format_checker=_FORMATS), fast)
 
     def first_error(self, instance: Any) -> jsonschema.ValidationError | None:
         if self._fast is not None and self._fast.is_valid(instance):
@@ -65,7 +71,7 @@ def compiled(schema: dict[str, Any]) -> CompiledSchema:
     per request but hands them the same schema objects)."""
     entry = _COMPILED.get(id(schema))
     if entry is None or entry[0] is not schema:
-        entry = (schema, CompiledSchema(schema))
+        entry = (schema, CompiledSchema.draft4(schema))
         _COMPILED[id(schema)] = entry
     return entry[1]
 
@@ -98,6 +104,8 @@ _ABSENT = object()
 class BodyValidator(JSONRequestBodyValidator):
     """JSON request bodies: strict UTF-8, whole-body checks, field paths in errors."""
 
+    compiled = staticmethod(compiled)
+
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
@@ -127,7 +135,7 @@ class BodyValidator(JSONRequestBodyValidator):
                 extra={"in": "body"},
             )
         try:
-            error = schema_error(compiled(self._schema), body)
+            error = schema_error(self.compiled(self._schema), body)
         except RecursionError:
             error = MockError(400, "Request body is nested too deeply", kind=ErrorKind.VALIDATION)
         if error is not None:
@@ -138,8 +146,10 @@ class BodyValidator(JSONRequestBodyValidator):
 class ResponseBodyValidator(JSONResponseBodyValidator):
     """Response bodies, with the same schema translation as requests."""
 
+    compiled = staticmethod(compiled)
+
     def _validate(self, body: Any) -> None:
-        error = compiled(self._schema).first_error(body)
+        error = self.compiled(self._schema).first_error(body)
         if error is not None:
             path = ".".join(str(p) for p in error.absolute_path)
             raise NonConformingResponseBody(
@@ -147,10 +157,10 @@ class ResponseBodyValidator(JSONResponseBodyValidator):
             )
 
 
-_PARAMETER_VALIDATORS: dict[int, tuple[Mapping[str, Any], Draft4Validator]] = {}
+_PARAMETER_VALIDATORS: dict[int, tuple[Mapping[str, Any], Any]] = {}
 
 
-def _parameter_validator(param: Mapping[str, Any]) -> Draft4Validator:
+def _parameter_validator(param: Mapping[str, Any]) -> Any:
     """The validator of one parameter definition, made once per definition object."""
     entry = _PARAMETER_VALIDATORS.get(id(param))
     if entry is None or entry[0] is not param:
@@ -166,14 +176,16 @@ class ParametersValidator(ParameterValidator):
     parameter once instead of deep-copying the definition and building one on every request.
     """
 
-    @staticmethod
+    validator_of = staticmethod(_parameter_validator)
+
+    @classmethod
     def validate_parameter(
-        parameter_type: str, value: Any, param: Mapping[str, Any], param_name: str | None = None
+        cls, parameter_type: str, value: Any, param: Mapping[str, Any], param_name: str | None = None
     ) -> str | None:
         if is_nullable(param) and is_null(value):
             return None
         if value is not None:
-            for error in _parameter_validator(param).iter_errors(value):
+            for error in cls.validator_of(param).iter_errors(value):
                 return str(error)
             return None
         if param.get("required"):
