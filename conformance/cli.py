@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from invoice_contracts.credentials import conformance_flags
 from invoice_contracts.modules import ModuleLoadError
-from invoice_contracts.oas import DocumentError, load_document
+from invoice_contracts.oas import DocumentError, load_document, needs_credentials
 from invoice_contracts.registry import Registry, RegistryError, add_api_dir_option
 
 from .diff import DiffError, diff_sides
@@ -183,9 +183,10 @@ def _target(args: argparse.Namespace) -> Target:
 
 def _run(args: argparse.Namespace) -> int:
     target = _target(args)
-    if not target.credentials:
+    if not target.credentials and needs_credentials(target.contract):
         raise TargetError(
-            "give credentials (--api-key, --bearer or --basic): without them every check would only see 401s"
+            "give credentials (--api-key, --bearer or --basic): the contract secures its operations, so"
+            " without them every check would only see 401s"
         )
     check_reachable(target)
     layers = (args.only,) if args.only else LAYERS

@@ -17,7 +17,7 @@ from .document import (
 )
 from .loader import CONTRACT_SUFFIXES, LoadedContract, LoadWarning, load_contract
 from .schema import to_json_schema
-from .security import secret_headers, tenant_header
+from .security import needs_credentials, secret_headers, tenant_header
 
 __all__ = [
     "CONTRACT_SUFFIXES",
@@ -30,6 +30,7 @@ __all__ = [
     "iter_operations",
     "load_contract",
     "load_document",
+    "needs_credentials",
     "resolve_refs",
     "secret_headers",
     "server_base_path",
