@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     creds.add_argument(
         "--tenant", "--platform-id", dest="tenant", help="tenant to send in the contract's x-tenant header"
     )
+    creds.add_argument(
+        "--lenient-auth",
+        action="store_true",
+        default=None,
+        help="the target accepts any non-empty credential (the mock without a fixtures file):"
+        " skip the check that sends invalid credentials",
+    )
     creds.add_argument("--restricted-api-key", help="a key lacking the action permissions (403 checks)")
     creds.add_argument("--restricted-bearer", help="a bearer token lacking the action permissions")
     creds.add_argument("--restricted-basic", metavar="USER:PASS", help="Basic credentials lacking them")
@@ -178,6 +185,7 @@ def _target(args: argparse.Namespace) -> Target:
         restricted=credentials("restricted_"),
         other_tenant=credentials("other_tenant_"),
         source=source,
+        lenient_auth=str(pick("lenient_auth")).lower() == "true",
     ).with_contract()
 
 

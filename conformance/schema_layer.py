@@ -48,6 +48,7 @@ __all__ = [
     "run_schema_layer",
     "sampled_operations",
     "schemathesis_config",
+    "silent_on_invalid_input",
 ]
 
 ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -85,6 +86,19 @@ def refusals(contract: Mapping[str, Any], tuning: SchemaTuning) -> dict[str, tup
     return {op: tuple(sorted(statuses)) for op, statuses in found.items()}
 
 
+def silent_on_invalid_input(contract: Mapping[str, Any]) -> set[str]:
+    """OperationIds that document no answer to an invalid request: no 400, no 422, no ``4XX``
+    range, no ``default`` (401, 404 and the like answer other questions). Schemathesis sends them
+    valid data only: for invalid data any answer a correct server gives (400, 422) would be
+    undocumented, a gap of the contract, not a fault of the server."""
+    silent = set()
+    for entry in iter_operations(dict(contract)):
+        statuses = {str(status).upper() for status in entry.operation.get("responses", {})}
+        if not statuses & {"400", "422", "4XX", "DEFAULT"}:
+            silent.add(str(entry.operation.get("operationId")))
+    return silent
+
+
 def sampled_operations(contract: Mapping[str, Any], profile: Profile) -> list[str]:
     """Schemathesis operation names (``METHOD /path``) to include when the profile caps how many
     operations it tests: evenly spaced in document order; empty when every operation is tested."""
@@ -108,6 +122,8 @@ def schemathesis_config(
     checks: dict[str, Any] = {"enabled": True}
     if read_only:
         checks.update({check: {"enabled": False} for check in UNSAFE_CHECKS})
+    if target.lenient_auth:
+        checks["ignored_auth"] = {"enabled": False}
     config: dict[str, Any] = {
         "seed": seed,
         "base-url": target.base_url.rstrip("/") + server_base_path(target.contract),
@@ -137,8 +153,12 @@ def schemathesis_config(
         config["parameters"] = dict(tuning.fixed_parameters)
     operations = []
     refused = refusals(target.contract, tuning)
-    for operation_id in sorted(set(refused) | set(discovered)):
+    silent = silent_on_invalid_input(target.contract)
+    for operation_id in sorted(set(refused) | set(discovered) | silent):
         entry: dict[str, Any] = {"include-operation-id": operation_id}
+        if operation_id in silent:
+            # Whatever a correct server answers to invalid input here is undocumented.
+            entry["generation"] = {**config["generation"], "mode": "positive"}
         if operation_id in refused:
             statuses = ACCEPTED_FOR_VALID_DATA + list(refused[operation_id])
             entry["checks"] = {"positive_data_acceptance": {"expected-statuses": statuses}}
