@@ -52,9 +52,8 @@ def _local_refs(node: Any) -> Iterator[str]:
             stack.extend(item)
 
 
-def _recursive_groups(document: dict[str, Any]) -> dict[str, frozenset[str]]:
-    """Each reference that can reach itself, with the references it shares a cycle with
-    (its strongly connected component; Tarjan's algorithm, iterative)."""
+def _reference_graph(document: dict[str, Any]) -> dict[str, list[str]]:
+    """Each local reference of the document → the references inside its target."""
     edges: dict[str, list[str]] = {}
     todo = list(dict.fromkeys(_local_refs(document)))
     while todo:
@@ -68,6 +67,12 @@ def _recursive_groups(document: dict[str, Any]) -> dict[str, frozenset[str]]:
             continue
         edges[ref] = list(dict.fromkeys(_local_refs(target)))
         todo.extend(r for r in edges[ref] if r not in edges)
+    return edges
+
+
+def _recursive_groups(edges: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    """Each reference that can reach itself, with the references it shares a cycle with
+    (its strongly connected component; Tarjan's algorithm, iterative)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
@@ -112,12 +117,30 @@ def _recursive_groups(document: dict[str, Any]) -> dict[str, frozenset[str]]:
     return groups
 
 
+def _reaching(edges: dict[str, list[str]], targets: set[str]) -> set[str]:
+    """The references from which one of ``targets`` can be reached (``targets`` included)."""
+    callers: dict[str, list[str]] = {}
+    for ref, successors in edges.items():
+        for successor in successors:
+            callers.setdefault(successor, []).append(ref)
+    found = set(targets)
+    todo = list(targets)
+    while todo:
+        for caller in callers.get(todo.pop(), []):
+            if caller not in found:
+                found.add(caller)
+                todo.append(caller)
+    return found
+
+
 class _Inliner:
     """The memo of one document: each reference inlined once per (depth left, relevant path)."""
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        self.groups = _recursive_groups(document)
+        edges = _reference_graph(document)
+        self.groups = _recursive_groups(edges)
+        self.reaches_recursion = _reaching(edges, set(self.groups))
         self.memo: dict[tuple[str, int, frozenset[str]], Any] = {}
         # Whole results by the identity of the node asked for, the node kept so its id stays its own.
         self.results: dict[int, tuple[Any, Any]] = {}
@@ -162,7 +185,8 @@ class _Inliner:
         # are already being inlined above it (nothing else on the path is reachable from it);
         # with one level left, not even those: every recursive reference inside stays a $ref.
         relevant = path & group if group is not None and budget > 1 else frozenset()
-        key = (ref, budget, relevant)
+        # A target that reaches no recursive schema is the same at every depth.
+        key = (ref, budget if ref in self.reaches_recursion else 0, relevant)
         if key not in self.memo:
             try:
                 target = _pointer(self.document, ref)
