@@ -9,6 +9,7 @@ from typing import Any
 
 from conformance import toml
 from conformance.invariants.contract import list_operations, operations
+from conformance.invariants.filters import detect_filters
 from conformance.profiles import PROFILES
 from conformance.scenarios.base import SchemaTuning
 from conformance.schema_layer import sampled_operations, schemathesis_config, silent_on_invalid_input
@@ -142,3 +143,9 @@ def test_a_contract_without_security_runs_without_credentials_and_conforms(tmp_p
     served = json.loads((tmp_path / "report" / "contract.json").read_text())
     assert served["paths"]["/books"]["get"]["responses"]["200"]["description"] == "every book"
     assert "auth" not in tomllib.loads((tmp_path / "report" / "schemathesis.toml").read_text())
+
+
+def test_an_object_query_parameter_is_not_an_equality_filter() -> None:
+    """Stripe's `created[gte]=` (deepObject) was sent as `created=1000000000` and refused."""
+    [charges] = list_operations(operations(load_document(DATA / "charge_refunds.yaml")))
+    assert [found.name for found in detect_filters(charges)] == ["currency"]
