@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 from .bundling import bundle_external_refs
 from .document import DocumentError
 from .reading import ReadError, parse_text
+from .refs import unchanging
 from .repairs import LoadWarning, repair
 
 __all__ = ["CONTRACT_SUFFIXES", "LoadWarning", "LoadedContract", "load_contract", "read_source"]
@@ -122,4 +123,5 @@ def load_contract(source: str | Path) -> LoadedContract:
     base = label if _is_url(label) else str(Path(label).resolve())
     document = bundle_external_refs(document, base)
     warnings = repair(document, fallback_title=Path(urlparse(label).path).stem or "contract")
-    return LoadedContract(label, document, text, tuple(warnings))
+    # Never changed from here on, so resolve_refs keeps what it inlines between calls.
+    return LoadedContract(label, unchanging(document), text, tuple(warnings))

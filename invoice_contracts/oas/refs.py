@@ -11,9 +11,12 @@ So :func:`resolve_refs`:
   inlined on that path. Walkers that generate or compare data follow such a ``$ref`` themselves.
 
 Both rules depend only on the reference and its path, never on what was resolved earlier, so
-the result is the same whatever the order of calls. The memo lives as long as the document is
-among the last few resolved, keyed by identity: a loaded document is never changed, and a
-caller that wants to change a result copies it first (results share their inlined parts).
+the result is the same whatever the order of calls. Within one call each target is inlined
+once. Between calls the memo is kept only for a document declared :func:`unchanging` (the
+loader declares its documents so; the mock resolves parts of its contract 80,000 times while it
+starts on Stripe), by identity, for the last few such documents; any other document, one a
+caller builds or edits, is resolved afresh on every call. A caller that wants to change a
+result copies it first: results share their inlined parts.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["RECURSIVE_DEPTH", "resolve_refs"]
+__all__ = ["RECURSIVE_DEPTH", "resolve_refs", "unchanging"]
 
 # Recursive schemas inlined along one path before their references stay ``$ref``s.
 RECURSIVE_DEPTH = 2
@@ -204,13 +207,19 @@ class _Inliner:
 _INLINERS: OrderedDict[int, _Inliner] = OrderedDict()
 
 
+def unchanging(document: dict[str, Any]) -> dict[str, Any]:
+    """Declare that ``document`` is never changed again, so its inlined references are kept
+    between calls (for the last few documents so declared); returns it."""
+    _INLINERS[id(document)] = _Inliner(document)
+    while len(_INLINERS) > _KEPT_DOCUMENTS:
+        _INLINERS.popitem(last=False)
+    return document
+
+
 def _inliner(document: dict[str, Any]) -> _Inliner:
     found = _INLINERS.get(id(document))
     if found is None or found.document is not document:
-        found = _Inliner(document)
-        _INLINERS[id(document)] = found
-        while len(_INLINERS) > _KEPT_DOCUMENTS:
-            _INLINERS.popitem(last=False)
+        return _Inliner(document)  # not declared unchanging: nothing kept for the next call
     _INLINERS.move_to_end(id(document))
     return found
 
