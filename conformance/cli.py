@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from invoice_contracts.credentials import conformance_flags
 from invoice_contracts.modules import ModuleLoadError
-from invoice_contracts.oas import DocumentError, load_document
+from invoice_contracts.oas import DocumentError, load_document, needs_credentials
 from invoice_contracts.registry import Registry, RegistryError, add_api_dir_option
 
 from .diff import DiffError, Policy, diff_sides
@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     creds.add_argument("--basic", metavar="USER:PASS", help="HTTP Basic credentials")
     creds.add_argument(
         "--tenant", "--platform-id", dest="tenant", help="tenant to send in the contract's x-tenant header"
+    )
+    creds.add_argument(
+        "--lenient-auth",
+        action="store_true",
+        default=None,
+        help="the target accepts any non-empty credential (the mock without a fixtures file):"
+        " skip the check that sends invalid credentials",
     )
     creds.add_argument("--restricted-api-key", help="a key lacking the action permissions (403 checks)")
     creds.add_argument("--restricted-bearer", help="a bearer token lacking the action permissions")
@@ -192,14 +199,16 @@ def _target(args: argparse.Namespace) -> Target:
         restricted=credentials("restricted_"),
         other_tenant=credentials("other_tenant_"),
         source=source,
+        lenient_auth=str(pick("lenient_auth")).lower() == "true",
     ).with_contract()
 
 
 def _run(args: argparse.Namespace) -> int:
     target = _target(args)
-    if not target.credentials:
+    if not target.credentials and needs_credentials(target.contract):
         raise TargetError(
-            "give credentials (--api-key, --bearer or --basic): without them every check would only see 401s"
+            "give credentials (--api-key, --bearer or --basic): the contract secures its operations, so"
+            " without them every check would only see 401s"
         )
     check_reachable(target)
     layers = (args.only,) if args.only else LAYERS

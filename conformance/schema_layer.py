@@ -22,10 +22,9 @@ coverage phase's unexpected methods.
 
 from __future__ import annotations
 
+import json
 import re
-import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,6 +36,7 @@ from . import toml
 from .profiles import Profile
 from .report import Result, Status
 from .scenarios.base import SchemaTuning
+from .st_process import refusal_reason, run_st
 from .targets import Target
 
 __all__ = [
@@ -46,7 +46,9 @@ __all__ = [
     "fail_on_warnings",
     "refusals",
     "run_schema_layer",
+    "sampled_operations",
     "schemathesis_config",
+    "silent_on_invalid_input",
 ]
 
 ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -84,6 +86,29 @@ def refusals(contract: Mapping[str, Any], tuning: SchemaTuning) -> dict[str, tup
     return {op: tuple(sorted(statuses)) for op, statuses in found.items()}
 
 
+def silent_on_invalid_input(contract: Mapping[str, Any]) -> set[str]:
+    """OperationIds that document no answer to an invalid request: no 400, no 422, no ``4XX``
+    range, no ``default`` (401, 404 and the like answer other questions). Schemathesis sends them
+    valid data only: for invalid data any answer a correct server gives (400, 422) would be
+    undocumented, a gap of the contract, not a fault of the server."""
+    silent = set()
+    for entry in iter_operations(dict(contract)):
+        statuses = {str(status).upper() for status in entry.operation.get("responses", {})}
+        if not statuses & {"400", "422", "4XX", "DEFAULT"}:
+            silent.add(str(entry.operation.get("operationId")))
+    return silent
+
+
+def sampled_operations(contract: Mapping[str, Any], profile: Profile) -> list[str]:
+    """Schemathesis operation names (``METHOD /path``) to include when the profile caps how many
+    operations it tests: evenly spaced in document order; empty when every operation is tested."""
+    names = [f"{entry.method.upper()} {entry.path}" for entry in iter_operations(dict(contract))]
+    cap = profile.max_operations
+    if cap is None or len(names) <= cap:
+        return []
+    return [names[index * len(names) // cap] for index in range(cap)]
+
+
 def schemathesis_config(
     target: Target,
     profile: Profile,
@@ -97,19 +122,24 @@ def schemathesis_config(
     checks: dict[str, Any] = {"enabled": True}
     if read_only:
         checks.update({check: {"enabled": False} for check in UNSAFE_CHECKS})
+    if target.lenient_auth:
+        checks["ignored_auth"] = {"enabled": False}
     config: dict[str, Any] = {
         "seed": seed,
         "base-url": target.base_url.rstrip("/") + server_base_path(target.contract),
         "generation": {"max-examples": profile.max_examples, "mode": "all", "database": "none"},
         "checks": checks,
         "warnings": {"fail-on": fail_on_warnings(tuning)},
-        "auth": {"openapi": target.credentials.scheme_auth(target.security_schemes)},
         "reports": {
             "directory": str(report_dir),
             "junit": {"enabled": True, "path": str(report_dir / "schemathesis-junit.xml")},
         },
         "phases": {phase: {"enabled": phase in profile.phases} for phase in ALL_PHASES},
     }
+    auth = target.credentials.scheme_auth(target.security_schemes)
+    if auth:
+        # An empty [auth.openapi] section is refused by Schemathesis: none without credentials.
+        config["auth"] = {"openapi": auth}
     if profile.repeat_for_seconds:
         config["max-time"] = profile.repeat_for_seconds
     if read_only:
@@ -123,8 +153,12 @@ def schemathesis_config(
         config["parameters"] = dict(tuning.fixed_parameters)
     operations = []
     refused = refusals(target.contract, tuning)
-    for operation_id in sorted(set(refused) | set(discovered)):
+    silent = silent_on_invalid_input(target.contract)
+    for operation_id in sorted(set(refused) | set(discovered) | silent):
         entry: dict[str, Any] = {"include-operation-id": operation_id}
+        if operation_id in silent:
+            # Whatever a correct server answers to invalid input here is undocumented.
+            entry["generation"] = {**config["generation"], "mode": "positive"}
         if operation_id in refused:
             statuses = ACCEPTED_FOR_VALID_DATA + list(refused[operation_id])
             entry["checks"] = {"positive_data_acceptance": {"expected-statuses": statuses}}
@@ -196,44 +230,38 @@ def run_schema_layer(
     )
     junit = report_dir / "schemathesis-junit.xml"
     junit.unlink(missing_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "schemathesis.cli",
-        "--config-file",
-        str(config_path),
-        "run",
-        str(target.contract_path.resolve()),
-    ]
+    # Schemathesis reads the document every other tool reads: the loader's normalised one
+    # (string keys, external $refs bundled, repairs made), not the file as written.
+    document_path = report_dir / "contract.json"
+    document_path.write_text(json.dumps(target.contract, default=str), encoding="utf-8")
+    command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config_path), "run", str(document_path)]
     if read_only:
         command += [arg for method in SAFE_METHODS for arg in ("--include-method", method)]
-    started = time.perf_counter()
-    try:
-        completed = subprocess.run(
-            command, capture_output=quiet, text=True, check=False, timeout=profile.timeout_seconds, cwd=report_dir
-        )
-    except subprocess.TimeoutExpired:
+    command += [arg for name in sampled_operations(target.contract, profile) for arg in ("--include-name", name)]
+    (report_dir / "schemathesis-command.txt").write_text(" ".join(command) + "\n")
+    completed = run_st(command, cwd=report_dir, quiet=quiet, timeout=profile.timeout_seconds)
+    if completed.returncode is None:
         message = f"Schemathesis did not finish within {profile.timeout_seconds} s and was stopped"
         return [
             Result(
                 "schema", "Schemathesis run", Status.FAIL, message, "contract (Schemathesis)", profile.timeout_seconds
             )
         ]
-    seconds = time.perf_counter() - started
-    (report_dir / "schemathesis-command.txt").write_text(" ".join(command) + "\n")
     results = _results_from_junit(junit) if junit.exists() else []
     failed_operations = any(r.status is Status.FAIL for r in results)
     if completed.returncode != 0 and not failed_operations:
-        output = (completed.stdout or "") + (completed.stderr or "") if quiet else "see the Schemathesis output above"
-        tail = "\n".join(output.strip().splitlines()[-25:])
+        if completed.returncode == 2:
+            detail = refusal_reason(completed.lines)
+        else:
+            detail = "\n".join(line for line in completed.lines[-25:] if line.strip())
         results.append(
             Result(
                 "schema",
                 "Schemathesis run",
                 Status.FAIL,
-                f"st exited with {completed.returncode}:\n{tail}",
+                f"st exited with {completed.returncode}: {detail}",
                 "contract (Schemathesis)",
-                seconds,
+                completed.seconds,
             )
         )
     return results

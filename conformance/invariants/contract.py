@@ -101,6 +101,17 @@ class Operation:
                 return None
         return values
 
+    def needs_unknown_input(self) -> bool:
+        """Whether a call needs a query or header value the contract gives no value for: a
+        required parameter without a default (the tenant header is the run's to send)."""
+        return any(
+            p.get("required")
+            and p.get("in") in ("query", "header")
+            and not p.get("x-tenant")
+            and "default" not in (p.get("schema") or {})
+            for p in self.parameters
+        )
+
     def success(self) -> list[tuple[str, dict[str, Any]]]:
         return [(status, r) for status, r in self.spec.get("responses", {}).items() if str(status).startswith("2")]
 
@@ -221,7 +232,7 @@ def list_operations(all_operations: list[Operation]) -> list[ListOperation]:
             continue
         fixed = op.fixed_path_values()
         location = items_location(op.body_schema("200"))
-        if fixed is None or location is None:
+        if fixed is None or location is None or op.needs_unknown_input():
             continue
         read = find_read(all_operations, op.path)
         found.append(ListOperation(op, fixed, location[0], location[1], read))

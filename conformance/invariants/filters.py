@@ -43,6 +43,9 @@ class Filter:
         return same(value, actual)
 
 
+_SCALARS = ("string", "integer", "number", "boolean")
+
+
 def detect_filters(listop: ListOperation) -> list[Filter]:
     properties = listop.item_properties
     paging = detect_paging(listop)
@@ -55,11 +58,15 @@ def detect_filters(listop: ListOperation) -> list[Filter]:
             continue
         if schema.get("type") == "array":
             items = merged(schema.get("items"))
+            if items.get("type") not in _SCALARS:
+                continue
             for singular in (name.removesuffix("es"), name.removesuffix("s")):
                 if singular != name and singular in properties and compatible(items, properties[singular]):
                     found.append(Filter(name, items, singular, "member"))
                     break
             continue
+        if schema.get("type") not in _SCALARS:
+            continue  # an object (deepObject) or a schema without a type: no value to compare
         if name in properties and compatible(schema, properties[name]):
             found.append(Filter(name, schema, name, "equal"))
             continue

@@ -260,7 +260,10 @@ def _check(
         reread = context.get(urljoin(session.target.base_url, str(location)))
     else:
         parameters = {k: evaluate(v, values, body, response) for k, v in read_back.parameters.items()}
-        reread = context.get(read_back.read.url_path({**(read_back.read.fixed_path_values() or {}), **parameters}))
+        # A read below the write's own path (/charges/{charge}/refunds/{refund}) shares its ids.
+        shared = {k: v for k, v in values.items() if k in read_back.read.path_params}
+        fixed = read_back.read.fixed_path_values() or {}
+        reread = context.get(read_back.read.url_path({**fixed, **shared, **parameters}))
     after = f"{read_back.read.operation_id} after {read_back.write.operation_id}"
     context.expect(reread.status_code == 200, f"{after}: {reread.status_code}: {reread.text[:300]}", rests_on=source)
     read = context.json(reread)

@@ -17,7 +17,7 @@ from .document import (
 )
 from .loader import CONTRACT_SUFFIXES, LoadedContract, LoadWarning, contract_from_text, load_contract
 from .schema import is_nullable, schema_validator, to_json_schema
-from .security import secret_headers, tenant_header
+from .security import needs_credentials, secret_headers, tenant_header
 
 __all__ = [
     "CONTRACT_SUFFIXES",
@@ -32,6 +32,7 @@ __all__ = [
     "iter_operations",
     "load_contract",
     "load_document",
+    "needs_credentials",
     "resolve_refs",
     "schema_validator",
     "secret_headers",

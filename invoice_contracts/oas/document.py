@@ -1,4 +1,4 @@
-"""Walk an OpenAPI document: inline its local ``$ref``s, list its operations, read its base path."""
+"""Walk an OpenAPI document: list its operations, read its base path (``$ref``s: :mod:`.refs`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+from .refs import resolve_refs  # re-exported: inlining lives in refs.py
 
 __all__ = [
     "HTTP_METHODS",
@@ -29,43 +31,6 @@ def load_document(path: Path | str) -> dict[str, Any]:
     from .loader import load_contract
 
     return load_contract(path).document
-
-
-def _pointer(document: dict[str, Any], ref: str) -> Any:
-    target: Any = document
-    for part in ref.removeprefix("#/").split("/"):
-        target = target[part.replace("~1", "/").replace("~0", "~")]
-    return target
-
-
-_WHOLE = object()
-
-
-def resolve_refs(document: dict[str, Any], node: Any = _WHOLE, _seen: tuple[str, ...] = ()) -> Any:
-    """A copy of ``node`` (default: the whole document) with every local ``$ref`` inlined.
-
-    Sibling keys of a ``$ref`` are kept beside the inlined target. A reference that leads back
-    into itself (a recursive schema) stays a ``$ref`` at the point where it recurs, so the copy is
-    finite; walkers that generate or compare data follow such a ``$ref`` themselves, to a depth.
-    """
-    if node is _WHOLE:
-        node = document
-    if isinstance(node, list):
-        return [resolve_refs(document, item, _seen) for item in node]
-    if not isinstance(node, dict):
-        return node
-    ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/"):
-        if ref in _seen:
-            return node
-        try:
-            target = _pointer(document, ref)
-        except (KeyError, IndexError, TypeError) as exc:
-            raise DocumentError(f"unresolvable reference {ref}") from exc
-        siblings = {k: v for k, v in node.items() if k != "$ref"}
-        resolved = resolve_refs(document, target, (*_seen, ref))
-        return {**resolved, **resolve_refs(document, siblings, _seen)} if siblings else resolved
-    return {key: resolve_refs(document, value, _seen) for key, value in node.items()}
 
 
 def server_base_path(document: dict[str, Any]) -> str:

@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 from .bundling import bundle_external_refs
 from .document import DocumentError
 from .reading import ReadError, parse_text
+from .refs import unchanging
 from .repairs import LoadWarning, repair
 
 __all__ = [
@@ -134,4 +135,5 @@ def contract_from_text(label: str, text: str, base: str) -> LoadedContract:
         raise DocumentError(f"{label}: not an OpenAPI 3.0 or 3.1 document (openapi: {version or 'missing'})")
     document = bundle_external_refs(document, base)
     warnings = repair(document, fallback_title=Path(urlparse(label).path).stem or "contract")
-    return LoadedContract(label, document, text, tuple(warnings))
+    # Never changed from here on, so resolve_refs keeps what it inlines between calls.
+    return LoadedContract(label, unchanging(document), text, tuple(warnings))

@@ -11,7 +11,7 @@ from typing import Any
 
 from .document import iter_operations, resolve_refs
 
-__all__ = ["secret_headers", "tenant_header"]
+__all__ = ["needs_credentials", "secret_headers", "tenant_header"]
 
 
 def secret_headers(document: dict[str, Any]) -> frozenset[str]:
@@ -39,3 +39,14 @@ def tenant_header(document: dict[str, Any]) -> str | None:
         if parameter.get("in") == "header" and parameter.get("x-tenant") is True:
             return str(parameter["name"])
     return None
+
+
+def needs_credentials(document: dict[str, Any]) -> bool:
+    """Whether some operation can only be called with a credential: its security (its own, else
+    the document's) lists requirements and none of them is the empty one (``{}``: anonymous)."""
+    default = document.get("security") or []
+    for entry in iter_operations(document):
+        requirements = entry.operation.get("security", default) or []
+        if requirements and all(requirement for requirement in requirements):
+            return True
+    return False

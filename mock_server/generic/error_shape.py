@@ -134,9 +134,18 @@ def _documented(spec: dict[str, Any]) -> dict[str, list[tuple[str, dict[str, Any
 
 
 def _most_used(bodies: list[tuple[str, dict[str, Any], Any]]) -> tuple[str, dict[str, Any], Any]:
-    counts = Counter((media_type, repr(schema)) for media_type, schema, _ in bodies)
+    # Inlined schemas share their parts: one text per schema object, not one per use (on Stripe
+    # the same inlined error schema is documented 900 times).
+    texts: dict[int, str] = {}
+
+    def text(schema: dict[str, Any]) -> str:
+        if id(schema) not in texts:
+            texts[id(schema)] = repr(schema)
+        return texts[id(schema)]
+
+    counts = Counter((media_type, text(schema)) for media_type, schema, _ in bodies)
     (media_type, schema_repr), _ = counts.most_common(1)[0]
-    return next(body for body in bodies if (body[0], repr(body[1])) == (media_type, schema_repr))
+    return next(body for body in bodies if (body[0], text(body[1])) == (media_type, schema_repr))
 
 
 def error_renderer(spec: dict[str, Any]) -> ErrorRenderer:
