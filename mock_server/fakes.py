@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import random
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faker import Faker
 
-__all__ = ["SchemaFaker", "make_faker"]
+__all__ = ["SHALLOW", "SchemaFaker", "make_faker", "merge_all_of"]
+
+# Levels generated in full; deeper, only what the schema requires. Past _GIVE_UP a schema
+# requires itself without end and cannot be satisfied: an empty object ends it.
+SHALLOW = 6
+_GIVE_UP = 40
 
 _BY_NAME: dict[str, Callable[[Faker], Any]] = {
     "email": lambda f: f.company_email(),
@@ -45,6 +51,33 @@ _BY_NAME: dict[str, Callable[[Faker], Any]] = {
 _PATTERN_CANDIDATES = ("100.00", "EUR", "DE", "abc123", "ABC", "X", "x", "1", "2026-01-05")
 
 
+def merge_all_of(
+    schema: Mapping[str, Any], deref: Callable[[Mapping[str, Any]], Mapping[str, Any]]
+) -> dict[str, Any] | None:
+    """``schema``'s ``allOf`` parts merged into one object schema (properties and required
+    unioned), or ``None`` when a part is not an object schema."""
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    properties: dict[str, Any] = dict(merged.get("properties") or {})
+    required: list[str] = list(merged.get("required") or ())
+    for entry in schema["allOf"]:
+        part = deref(entry)
+        if "allOf" in part:
+            inner = merge_all_of(part, deref)
+            if inner is None:
+                return None
+            part = inner
+        if part.get("type", "object") != "object" or any(k in part for k in ("oneOf", "anyOf", "enum")):
+            return None
+        properties.update(part.get("properties") or {})
+        required += [r for r in part.get("required") or () if r not in required]
+        merged.update({k: v for k, v in part.items() if k not in ("properties", "required")})
+    merged["type"] = "object"
+    merged["properties"] = properties
+    if required:
+        merged["required"] = required
+    return merged
+
+
 def make_faker(seed: int) -> Faker:
     faker = Faker(["en_US"])
     faker.seed_instance(seed)
@@ -54,24 +87,45 @@ def make_faker(seed: int) -> Faker:
 class SchemaFaker:
     """Generate instances of (inlined or referenced) OpenAPI 3.0 schemas."""
 
-    def __init__(self, spec: Mapping[str, Any], faker: Faker, epoch: datetime, *, null_ratio: float = 0.0) -> None:
+    def __init__(
+        self,
+        spec: Mapping[str, Any],
+        faker: Faker,
+        epoch: datetime,
+        *,
+        null_ratio: float = 0.0,
+        prism: bool = False,
+    ) -> None:
         self._spec = spec
         self._faker = faker
         self._random = random.Random(faker.random.random())
         self._epoch = epoch
         self._null_ratio = null_ratio
+        self._prism = prism
 
     def _deref(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
         while "$ref" in schema:
             target: Any = self._spec
             for part in str(schema["$ref"]).removeprefix("#/").split("/"):
-                target = target[part]
+                target = target[part.replace("~1", "/").replace("~0", "~")]
             schema = target
         return schema
 
     def generate(self, schema: Mapping[str, Any], name: str = "", depth: int = 0) -> Any:
+        """An instance of ``schema``. With ``prism`` (a contract served as Prism serves it) a
+        schema's ``example`` or ``default`` wins at every level, ``allOf`` parts are merged into
+        one object schema, every ``required`` property is present (declared or not), and past
+        :data:`SHALLOW` levels only required properties and ``minItems`` items are generated,
+        so recursive schemas end while staying valid."""
         schema = self._deref(schema)
-        if "example" in schema and depth > 0:
+        if self._prism:
+            if "example" in schema:
+                return schema["example"]
+            if "default" in schema:
+                return schema["default"]
+            if "allOf" in schema:
+                schema = merge_all_of(schema, self._deref) or schema
+        elif "example" in schema and depth > 0:
             return schema["example"]
         if schema.get("nullable") and self._random.random() < self._null_ratio:
             return None
@@ -92,14 +146,18 @@ class SchemaFaker:
             return self._random.choice(choices) if choices else None
         kind = schema.get("type", "object")
         if kind == "object":
+            if self._prism:
+                return self._object(schema, depth)
             if depth > 6:
                 return {}
             properties = schema.get("properties", {})
             return {key: self.generate(sub, key, depth + 1) for key, sub in properties.items()}
         if kind == "array":
-            if depth > 6:
+            if depth > (_GIVE_UP if self._prism else 6):
                 return []
             count = max(int(schema.get("minItems", 0)), min(2, int(schema.get("maxItems", 2))))
+            if self._prism and depth > SHALLOW:
+                count = int(schema.get("minItems", 0))
             return [self.generate(schema.get("items", {}), name, depth + 1) for _ in range(count)]
         if kind == "integer":
             low = int(schema.get("minimum", 1))
@@ -111,7 +169,38 @@ class SchemaFaker:
             return round(self._random.uniform(low_number, high_number), 2)
         if kind == "boolean":
             return self._random.random() < 0.5
-        return self._string(schema, name)
+        return self._formatted(schema, name) if self._prism and "pattern" not in schema else self._string(schema, name)
+
+    def _object(self, schema: Mapping[str, Any], depth: int) -> dict[str, Any]:
+        if depth > _GIVE_UP:
+            return {}
+        properties: Mapping[str, Any] = schema.get("properties") or {}
+        required = [str(key) for key in schema.get("required") or ()]
+        body: dict[str, Any] = {}
+        for key, sub in properties.items():
+            if (depth <= SHALLOW or key in required) and not self._deref(sub).get("writeOnly"):
+                body[key] = self.generate(sub, key, depth + 1)
+        extra = schema.get("additionalProperties")
+        for key in required:
+            if key not in body and key not in properties:
+                body[key] = self.generate(extra if isinstance(extra, dict) else {"type": "string"}, key, depth + 1)
+        return body
+
+    def _formatted(self, schema: Mapping[str, Any], name: str) -> str:
+        fmt = schema.get("format")
+        if fmt == "uuid":
+            return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+        if fmt == "email":
+            return str(self._faker.company_email())
+        if fmt in ("uri", "url", "uri-reference"):
+            return str(self._faker.url())
+        if fmt == "ipv4":
+            return str(self._faker.ipv4())
+        if fmt == "hostname":
+            return str(self._faker.domain_name())
+        value = self._string(schema, name)
+        minimum = int(schema.get("minLength", 0))
+        return value + "x" * (minimum - len(value)) if len(value) < minimum else value
 
     def _string(self, schema: Mapping[str, Any], name: str) -> str:
         fmt = schema.get("format")

@@ -21,7 +21,9 @@ from ..contracts import Contract, Operation
 from ..errors import ErrorKind, ErrorRenderer, MockError
 from ..fakes import SchemaFaker, make_faker
 from ..rules import Call, Handler, Reply, SeedContext
-from ..serving.prefer import forced_reply
+from ..serving.media import is_json, root_name, textual
+from ..serving.negotiation import negotiate
+from ..serving.prefer import documented_reply, response_headers
 from ..state.store import Transaction
 from .lifecycle import Part, Resource, Role, properties_of
 
@@ -52,7 +54,7 @@ class Generator:
         """A faker for one record or operation. Handlers run under the store's lock, so the one
         Faker instance is never shared between two requests at a time."""
         self._faker.seed_instance(int.from_bytes(self._digest(*parts)[:8], "big"))
-        return SchemaFaker(self._spec, self._faker, self._epoch)
+        return SchemaFaker(self._spec, self._faker, self._epoch, prism=True)
 
     def new_id(self, tx: Transaction, collection: str, resource: Resource) -> Any:
         while True:
@@ -144,6 +146,16 @@ class _Lifecycle:
         self.base_path = base_path
 
     def __call__(self, call: Call) -> Reply:
+        media_type = negotiate(dict.fromkeys(self.part.success.media_types), call.headers.get("accept"))
+        reply = self._answer(call)
+        if media_type is None or reply.body is None:
+            return reply
+        if not is_json(media_type):
+            body = textual(reply.body, media_type, self.part.success.schema, root_name(self.part.success.schema))
+            return Reply(reply.status, body, reply.headers, media_type)
+        return Reply(reply.status, reply.body, reply.headers, media_type)
+
+    def _answer(self, call: Call) -> Reply:
         collection = _path(self.resource.collection_path, call.params)
         role = self.part.role
         if role is Role.CREATE:
@@ -219,18 +231,16 @@ class _Lifecycle:
         return Reply(self.part.success.status, self._body(record), self._headers())
 
     def _headers(self, *, location: str | None = None, count: int | None = None) -> dict[str, str]:
-        """The documented response headers: ``Location``, a list's total, and the other
-        required ones generated."""
+        """The documented response headers: ``Location``, a list's total, the others from their
+        examples or schemas."""
         fake = self.generator.fake("headers", self.resource.collection_path, self.part.role.value)
-        headers: dict[str, str] = {}
-        for name, definition in self.part.success.headers.items():
-            lowered = str(name).lower()
+        headers = response_headers({"headers": self.part.success.headers}, fake)
+        for name in headers:
+            lowered = name.lower()
             if lowered == "location" and location is not None:
                 headers[name] = location
             elif count is not None and lowered.endswith(("total", "count")):
                 headers[name] = str(count)
-            elif definition.get("required"):
-                headers[name] = str(fake.generate(definition.get("schema") or {"type": "string"}, lowered))
         return headers
 
 
@@ -241,19 +251,15 @@ def lifecycle_handler(part: Part, generator: Generator, base_path: str) -> Handl
 def stateless_handler(
     contract: Contract, operation: Operation, generator: Generator, render_error: ErrorRenderer
 ) -> Handler:
-    """The operation's first success response, from its example or generated (the same on
-    every call: seeded by the operation)."""
+    """The response Prism would choose (``serving/selection.py``), in the media type ``Accept``
+    asks for, from its example or generated (the same on every call: seeded by the operation)."""
     node = resolve_refs(contract.spec, contract.spec["paths"][operation.path][operation.method])
-    statuses = [str(s) for s in node.get("responses") or {} if str(s).isdigit()]
-    status = next((s for s in statuses if s.startswith("2")), statuses[0] if statuses else None)
 
     def handler(call: Call) -> Reply:
-        if status is None:
-            return Reply(204)
         fake = generator.fake(operation.operation_id)
-        reply = forced_reply(operation.operation_id, node, {"code": status}, {}, fake, render_error)
-        assert reply is not None  # a code was asked for
-        return reply
+        return documented_reply(
+            operation.operation_id, node, fake, render_error, accept=call.headers.get("accept"), prism=True
+        )
 
     return handler
 

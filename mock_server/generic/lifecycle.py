@@ -53,6 +53,7 @@ class Success:
     status: int
     headers: Mapping[str, Any]
     schema: dict[str, Any] | None
+    media_types: tuple[str, ...] = ()  # as documented; the JSON one the schema is from first
 
 
 @dataclass(frozen=True)
@@ -77,21 +78,36 @@ def properties_of(schema: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
     return properties, required
 
 
-def _json_schema(spec: dict[str, Any], holder: Mapping[str, Any]) -> dict[str, Any] | None:
+def _json_content(holder: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
     for media_type, content in (holder.get("content") or {}).items():
         if "json" in media_type and isinstance(content.get("schema"), dict):
-            schema: dict[str, Any] = resolve_refs(spec, content["schema"])
-            return schema
+            return str(media_type), content["schema"]
     return None
+
+
+def _json_schema(spec: dict[str, Any], holder: Mapping[str, Any]) -> dict[str, Any] | None:
+    found = _json_content(holder)
+    if found is None:
+        return None
+    schema: dict[str, Any] = resolve_refs(spec, found[1])
+    return schema
 
 
 def success_of(spec: dict[str, Any], node: Mapping[str, Any]) -> Success | None:
-    """The first documented 2xx response of an operation node."""
-    for status, response in (node.get("responses") or {}).items():
-        if str(status).isdigit() and str(status).startswith("2"):
-            resolved = resolve_refs(spec, response)
-            return Success(int(status), resolved.get("headers") or {}, _json_schema(spec, resolved))
-    return None
+    """The lowest documented 2xx response of an operation node (the one Prism answers)."""
+    responses = node.get("responses") or {}
+    key = next(iter(sorted((str(s) for s in responses if str(s).isdigit() and str(s).startswith("2")), key=int)), None)
+    if key is None:
+        return None
+    resolved = resolve_refs(spec, next(r for s, r in responses.items() if str(s) == key))
+    found = _json_content(resolved)
+    others = tuple(str(m) for m in resolved.get("content") or {} if found is None or m != found[0])
+    return Success(
+        int(key),
+        resolved.get("headers") or {},
+        _json_schema(spec, resolved),
+        ((found[0],) if found else ()) + others,
+    )
 
 
 def _node(contract: Contract, operation: Operation) -> dict[str, Any]:
