@@ -37,6 +37,7 @@ from .connexion_app import AsyncApp
 from .encoding import EncodingCache, dump_json
 from .media import is_json
 from .prefer import QueryParameterFilter, forced_reply
+from .selection import documented_status
 from .uri_parsing import ExplodedArrayURIParser
 from .validation import validator_map
 
@@ -163,14 +164,18 @@ def _endpoint(
             cache_key = (contract.name, caller.tenant, caller.principal.name, headers["idempotency-key"])
             fingerprint = IdempotencyCache.fingerprint(operation.method, request.url.path, body)
             remembered = state.idempotency.lookup(cache_key)
-            if remembered is not None:
-                if remembered[0] != fingerprint:
+            if remembered is not None and remembered[0] != fingerprint:
+                # 409 where documented, else the closest documented client error, else the key
+                # is not checked (a contract that documents no such error has no such check).
+                status = documented_status(operation.statuses, 409, 422, 400)
+                if status is not None:
                     raise MockError(
-                        409,
+                        status,
                         "Idempotency-Key was already used with another request",
                         kind=ErrorKind.CONFLICT,
                         field="Idempotency-Key",
                     )
+            elif remembered is not None:
                 return responder.respond(remembered[1], replayed=True)
         host = headers.get("host", f"{state.settings.host}:{state.settings.port}")
         with state.store.transaction(contract.name, caller.tenant) as tx:

@@ -5,15 +5,17 @@ OpenAPI lists responses by status key: an exact code (``"201"``), a range (``"2X
 (as 200); else ``default`` (as 200); else the first documented response (a range as its
 ``X00``). ``Prefer: code=N`` takes the exact key, else N's range, else ``default``, always
 answered with N. Nothing here invents a status: an operation that documents only ``204``
-answers 204, one that documents ``default`` alone answers 200 with ``default``'s content.
+answers 204, one that documents ``default`` alone answers 200 with ``default``'s content, and
+a condition the mock would report with an undocumented status (a reused Idempotency-Key, a
+missing record) takes the closest documented one or is not reported at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["chosen_key", "key_for_code", "status_of"]
+__all__ = ["chosen_key", "documented_status", "key_for_code", "status_of"]
 
 
 def _range(key: str) -> bool:
@@ -55,3 +57,14 @@ def status_of(key: str) -> int:
     if _range(key):
         return int(key[0]) * 100
     return 200
+
+
+def documented_status(statuses: Iterable[str], wanted: int, *alternatives: int) -> int | None:
+    """``wanted`` if the operation documents it (exactly, by its range or by ``default``), else
+    the first of ``alternatives`` it documents, else ``None``: the mock answers only statuses
+    a contract documents, so the caller then behaves as if the condition did not arise."""
+    responses = dict.fromkeys(statuses)
+    for status in (wanted, *alternatives):
+        if key_for_code(responses, str(status)) is not None:
+            return status
+    return None

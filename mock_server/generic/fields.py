@@ -1,0 +1,121 @@
+"""Which fields of a request a stored record takes, and how a record is shown in a response.
+
+A record takes the request's fields that its schema declares, that are not read-only nor its
+id, and whose type the record's schema agrees with: a field the request documents as one type
+and the response as another (a number in, an object out) is not copied, nor is a value of the
+wrong JSON type, so a record never breaks the schema it is answered with. Bodies wrapped in a
+one-key envelope (``{"customer": {...}}``, Rails style) are unwrapped on the way in and wrapped
+again on the way out when the resource says so (``Resource.envelope``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..fakes import SchemaFaker
+from .lifecycle import Resource, properties_of
+
+__all__ = ["completed", "ordered", "project", "settable", "unwrapped", "writable"]
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _type_of(schema: Mapping[str, Any]) -> str | None:
+    kind = schema.get("type")
+    if kind is None and ("properties" in schema or "allOf" in schema):
+        return "object"
+    return str(kind) if isinstance(kind, str) else None
+
+
+def _agrees(value: Any, record: Mapping[str, Any], request: Mapping[str, Any] | None) -> bool:
+    """Whether ``value`` (documented by ``request``, if at all) fits the record's ``record`` schema."""
+    wanted = _type_of(record)
+    if wanted is None:
+        return True
+    sent = _type_of(request) if request else None
+    if sent is not None and sent != wanted and not (sent == "integer" and wanted == "number"):
+        return False
+    if value is None:
+        return bool(record.get("nullable"))
+    allowed = _JSON_TYPES.get(wanted)
+    if allowed is None:
+        return True
+    return isinstance(value, allowed) and not (isinstance(value, bool) and wanted in ("integer", "number"))
+
+
+def project(resource: Resource, record: Mapping[str, Any], schema: Mapping[str, Any] | None) -> Any:
+    """The record as an operation's response schema shows it (its properties only), in the
+    resource's envelope when the schema has it."""
+    if schema is None:
+        return None
+    properties = properties_of(schema)[0]
+    envelope = resource.envelope
+    if envelope is not None and envelope in properties and envelope not in properties_of(resource.record)[0]:
+        return {envelope: project(resource, record, properties[envelope])}
+    return {k: v for k, v in record.items() if k in properties} if properties else dict(record)
+
+
+def unwrapped(resource: Resource, body: Any) -> dict[str, Any]:
+    """The request's fields, out of a one-key envelope (``{"thing": {...}}``) if it has one."""
+    if not isinstance(body, dict):
+        return {}
+    if len(body) == 1:
+        ((name, inner),) = body.items()
+        if isinstance(inner, dict) and name not in properties_of(resource.record)[0]:
+            return inner
+    return body
+
+
+def _request_properties(resource: Resource, request: Mapping[str, Any] | None) -> dict[str, Any]:
+    properties = properties_of(request or {})[0]
+    record = properties_of(resource.record)[0]
+    if len(properties) == 1:
+        ((name, inner),) = properties.items()
+        if name not in record and isinstance(inner, Mapping):
+            return properties_of(inner)[0]
+    return properties
+
+
+def writable(resource: Resource, body: Any, request: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The body's fields a client may set: record properties, not read-only, not the id, of a
+    type the record agrees with (``request`` is the operation's request schema, if any)."""
+    properties = properties_of(resource.record)[0]
+    sent = _request_properties(resource, request)
+    return {
+        k: v
+        for k, v in unwrapped(resource, body).items()
+        if k in properties
+        and k != resource.id_field
+        and not properties[k].get("readOnly")
+        and _agrees(v, properties[k], sent.get(k))
+    }
+
+
+def settable(resource: Resource, request: Mapping[str, Any] | None) -> set[str]:
+    """The record properties a request body of this schema can set."""
+    return set(_request_properties(resource, request))
+
+
+def ordered(resource: Resource, record: Mapping[str, Any]) -> dict[str, Any]:
+    properties = properties_of(resource.record)[0]
+    return {
+        **{k: record[k] for k in properties if k in record},
+        **{k: v for k, v in record.items() if k not in properties},
+    }
+
+
+def completed(resource: Resource, record: dict[str, Any], fake: SchemaFaker) -> dict[str, Any]:
+    """Required and read-only properties the client did not send, generated."""
+    properties, required = properties_of(resource.record)
+    for name, schema in properties.items():
+        if name not in record and (name in required or schema.get("readOnly")):
+            record[name] = fake.generate(schema, name, 1)
+    return ordered(resource, record)
