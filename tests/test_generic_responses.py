@@ -191,6 +191,15 @@ def test_rails_style_envelopes_are_a_create_read_pair(http: httpx.Client) -> Non
     assert http.get("/resp-state/accounts/acme").json() == {"account": account}
 
 
+def test_generated_identifiers_differ_between_records_despite_an_example(http: httpx.Client) -> None:
+    ids = {
+        http.post("/resp-state/accounts", json={"account": {"code": code}}).json()["account"]["id"]
+        for code in ("one", "two")
+    }
+    assert len(ids) == 2
+    assert all(uuid.UUID(value) for value in ids)
+
+
 def test_a_request_field_typed_differently_in_the_response_is_not_copied(http: httpx.Client) -> None:
     created = http.post("/resp-state/accounts", json={"account": {"code": "typed", "balance": 12.5}})
     balance = created.json()["account"]["balance"]

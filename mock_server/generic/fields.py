@@ -5,7 +5,8 @@ id, and whose type the record's schema agrees with: a field the request document
 and the response as another (a number in, an object out) is not copied, nor is a value of the
 wrong JSON type, so a record never breaks the schema it is answered with. Bodies wrapped in a
 one-key envelope (``{"customer": {...}}``, Rails style) are unwrapped on the way in and wrapped
-again on the way out when the resource says so (``Resource.envelope``).
+again on the way out when the resource says so (``Resource.envelope``). Identifiers the client
+did not send are generated afresh for each record, never taken from the schema's example.
 """
 
 from __future__ import annotations
@@ -112,10 +113,21 @@ def ordered(resource: Resource, record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _identifier(name: str, schema: Mapping[str, Any]) -> bool:
+    return schema.get("format") == "uuid" or name == "id" or name.endswith(("_id", "Id", "_uuid"))
+
+
 def completed(resource: Resource, record: dict[str, Any], fake: SchemaFaker) -> dict[str, Any]:
-    """Required and read-only properties the client did not send, generated."""
+    """Required and read-only properties the client did not send, generated: from the schema's
+    example or default like any generated value, except identifiers, which are generated afresh
+    so that two records never share one."""
     properties, required = properties_of(resource.record)
-    for name, schema in properties.items():
-        if name not in record and (name in required or schema.get("readOnly")):
+    for name, declared in properties.items():
+        if name not in record and (name in required or declared.get("readOnly")):
+            schema = (
+                {k: v for k, v in declared.items() if k not in ("example", "default")}
+                if _identifier(name, declared)
+                else declared
+            )
             record[name] = fake.generate(schema, name, 1)
     return ordered(resource, record)
