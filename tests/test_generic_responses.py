@@ -27,7 +27,7 @@ def http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     for spec in SPECS:
         shutil.copy(spec, contracts / spec.name)
     live: LiveServer = start_server(
-        "--contracts", str(contracts), "--fixtures", str(tmp_path_factory.mktemp("no-fixtures"))
+        "--contracts", str(contracts), "--fixtures", str(tmp_path_factory.mktemp("no-fixtures")), "--validate-responses"
     )
     with live.client() as client:
         yield client
