@@ -5,6 +5,8 @@ response comes from the contract alone (its named or first example, or fake data
 response schema) and never runs the business rules or touches the state. A forced error
 (4xx, 5xx) whose example leaves out fields the schema declares gets them from the API's own
 error renderer, so it carries what real errors carry (Solvimon's ``field: null``, say).
+:func:`documented_reply` is that answer built from the contract; the generic rules answer
+their stateless operations with it, preference or not.
 
 Connexion logs an error for every query parameter it passes to an endpoint without finding it
 in the contract; :class:`QueryParameterFilter` silences it for these three, which are ours.
