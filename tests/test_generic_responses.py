@@ -4,6 +4,7 @@ documented headers, generated bodies that honour their schemas, stored records a
 
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 import xml.etree.ElementTree as ET
@@ -201,10 +202,12 @@ def test_generated_identifiers_differ_between_records_despite_an_example(http: h
 
 
 def test_a_request_field_typed_differently_in_the_response_is_not_copied(http: httpx.Client) -> None:
-    created = http.post("/resp-state/accounts", json={"account": {"code": "typed", "balance": 12.5}})
-    balance = created.json()["account"]["balance"]
-    assert isinstance(balance, dict)
-    assert isinstance(balance["amount"], int)
+    sent = {"code": "typed", "balance": 12.5, "opened_at": "yesterday"}
+    account = http.post("/resp-state/accounts", json={"account": sent}).json()["account"]
+    assert isinstance(account["balance"], dict)
+    assert isinstance(account["balance"]["amount"], int)
+    assert re.match(r"^\d{4}-\d\d-\d\dT", account["opened_at"])
+    assert isinstance(account["region"], str)  # required, not declared
 
 
 def test_a_reused_idempotency_key_without_a_documented_conflict_is_not_refused(http: httpx.Client) -> None:

@@ -30,19 +30,26 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 
 
 def _type_of(schema: Mapping[str, Any]) -> str | None:
+    """The JSON type a schema declares, directly or through its ``allOf`` parts or its properties."""
     kind = schema.get("type")
-    if kind is None and ("properties" in schema or "allOf" in schema):
-        return "object"
-    return str(kind) if isinstance(kind, str) else None
+    if isinstance(kind, str):
+        return kind
+    for part in schema.get("allOf") or ():
+        if isinstance(part, Mapping) and _type_of(part) is not None:
+            return _type_of(part)
+    return "object" if "properties" in schema else None
 
 
 def _agrees(value: Any, record: Mapping[str, Any], request: Mapping[str, Any] | None) -> bool:
-    """Whether ``value`` (documented by ``request``, if at all) fits the record's ``record`` schema."""
+    """Whether ``value`` (documented by ``request``, if at all) fits the record's ``record`` schema:
+    the same type, and the same ``format`` where the record's has one."""
     wanted = _type_of(record)
     if wanted is None:
         return True
     sent = _type_of(request) if request else None
-    if sent is not None and sent != wanted and not (sent == "integer" and wanted == "number"):
+    if request and (sent != wanted and not (sent == "integer" and wanted == "number")):
+        return False
+    if request and record.get("format") and request.get("format") != record.get("format"):
         return False
     if value is None:
         return bool(record.get("nullable"))
@@ -57,11 +64,11 @@ def project(resource: Resource, record: Mapping[str, Any], schema: Mapping[str, 
     resource's envelope when the schema has it."""
     if schema is None:
         return None
-    properties = properties_of(schema)[0]
+    properties, required = properties_of(schema)
     envelope = resource.envelope
     if envelope is not None and envelope in properties and envelope not in properties_of(resource.record)[0]:
         return {envelope: project(resource, record, properties[envelope])}
-    return {k: v for k, v in record.items() if k in properties} if properties else dict(record)
+    return {k: v for k, v in record.items() if k in properties or k in required} if properties else dict(record)
 
 
 def unwrapped(resource: Resource, body: Any) -> dict[str, Any]:
@@ -118,7 +125,7 @@ def _identifier(name: str, schema: Mapping[str, Any]) -> bool:
 
 
 def completed(resource: Resource, record: dict[str, Any], fake: SchemaFaker) -> dict[str, Any]:
-    """Required and read-only properties the client did not send, generated: from the schema's
+    """Required (declared or not) and read-only properties the client did not send, generated: from the schema's
     example or default like any generated value, except identifiers, which are generated afresh
     so that two records never share one."""
     properties, required = properties_of(resource.record)
@@ -130,4 +137,8 @@ def completed(resource: Resource, record: dict[str, Any], fake: SchemaFaker) -> 
                 else declared
             )
             record[name] = fake.generate(schema, name, 1)
+    extra = resource.record.get("additionalProperties")
+    for name in sorted(required - set(properties) - set(record)):
+        # Required but not declared: a value of additionalProperties, else a string.
+        record[name] = fake.generate(extra if isinstance(extra, dict) else {"type": "string"}, name, 1)
     return ordered(resource, record)
