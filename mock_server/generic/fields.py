@@ -42,21 +42,43 @@ def _type_of(schema: Mapping[str, Any]) -> str | None:
 
 def _agrees(value: Any, record: Mapping[str, Any], request: Mapping[str, Any] | None) -> bool:
     """Whether ``value`` (documented by ``request``, if at all) fits the record's ``record`` schema:
-    the same type, and the same ``format`` where the record's has one."""
+    the same type, the same ``format`` where the record's has one, and the shape it gives."""
     wanted = _type_of(record)
     if wanted is None:
-        return True
+        return _fits(value, record, 0)
     sent = _type_of(request) if request else None
     if request and (sent != wanted and not (sent == "integer" and wanted == "number")):
         return False
     if request and record.get("format") and request.get("format") != record.get("format"):
         return False
-    if value is None:
-        return bool(record.get("nullable"))
-    allowed = _JSON_TYPES.get(wanted)
-    if allowed is None:
+    return _fits(value, record, 0)
+
+
+def _fits(value: Any, schema: Mapping[str, Any], depth: int) -> bool:
+    """Whether ``value`` has the shape ``schema`` gives: its type, its enum, and, for objects
+    and arrays, required properties present and every documented part fitting (to a depth;
+    a ``$ref`` left in place by a recursive schema is taken on trust)."""
+    if depth > 8 or "$ref" in schema:
         return True
-    return isinstance(value, allowed) and not (isinstance(value, bool) and wanted in ("integer", "number"))
+    if value is None:
+        return bool(schema.get("nullable")) or (_type_of(schema) is None and "enum" not in schema)
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    kind = _type_of(schema)
+    allowed = _JSON_TYPES.get(kind or "")
+    if allowed is not None and (
+        not isinstance(value, allowed) or (isinstance(value, bool) and kind in ("integer", "number"))
+    ):
+        return False
+    if isinstance(value, list):
+        items = schema.get("items")
+        return not isinstance(items, Mapping) or all(_fits(item, items, depth + 1) for item in value)
+    if isinstance(value, dict) and kind == "object":
+        properties, required = properties_of(schema)
+        return required <= value.keys() and all(
+            _fits(item, properties[name], depth + 1) for name, item in value.items() if name in properties
+        )
+    return True
 
 
 def project(resource: Resource, record: Mapping[str, Any], schema: Mapping[str, Any] | None) -> Any:
