@@ -36,6 +36,7 @@ class ErrorKind(enum.Enum):
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    NOT_ACCEPTABLE = "not_acceptable"
     CONFLICT = "conflict"
     INVALID_OPERATION = "invalid_operation"
     UNSUPPORTED_VERSION = "unsupported_version"

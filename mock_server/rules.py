@@ -43,6 +43,9 @@ class Reply:
     status: int
     body: Any = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    # None: JSON as application/json; otherwise the media type the body goes out as (a
+    # ``json``/``+json`` type encodes the body as JSON, any other type sends it as text).
+    media_type: str | None = None
 
 
 Handler = Callable[[Call], Reply]
@@ -83,3 +86,7 @@ class ApiRules:
     render_error: ErrorRenderer
     handlers: Handlers
     seed: Seeder
+    # Served as Prism serves a contract: forced (Prefer) replies negotiate Accept (406 when
+    # nothing documented is acceptable) and generated data takes schema defaults and examples
+    # at every level. The generic rules set it; rules modules keep their JSON-only answers.
+    prism_compatible: bool = False

@@ -31,18 +31,20 @@ def generic_rules(contract: Contract) -> ApiRules:
     handlers = Handlers()
     for operation_id, operation in contract.operations.items():
         part = parts.get(operation_id)
+        stateless = stateless_handler(contract, operation, generator, render_error)
         handler = (
-            lifecycle_handler(part, generator, contract.base_path)
+            lifecycle_handler(part, generator, contract.base_path, operation, stateless)
             if part is not None
-            else stateless_handler(contract, operation, generator, render_error)
+            else stateless
         )
         parents = [r for r in resources if operation.path.startswith(r.item_path + "/")]
-        handlers[operation_id] = under_records(parents, handler)
+        handlers[operation_id] = under_records(parents, handler, operation, stateless)
     return ApiRules(
         name=contract.name,
         render_error=render_error,
         handlers=handlers,
         seed=generator.reseed,
+        prism_compatible=True,
     )
 
 

@@ -21,8 +21,12 @@ from ..contracts import Contract, Operation
 from ..errors import ErrorKind, ErrorRenderer, MockError
 from ..fakes import SchemaFaker, make_faker
 from ..rules import Call, Handler, Reply, SeedContext
-from ..serving.prefer import forced_reply
+from ..serving.media import is_json, root_name, textual
+from ..serving.negotiation import negotiate
+from ..serving.prefer import documented_reply, response_headers
+from ..serving.selection import documented_status
 from ..state.store import Transaction
+from .fields import completed, ordered, project, settable, unwrapped, writable
 from .lifecycle import Part, Resource, Role, properties_of
 
 __all__ = ["Generator", "lifecycle_handler", "stateless_handler", "under_records"]
@@ -52,7 +56,7 @@ class Generator:
         """A faker for one record or operation. Handlers run under the store's lock, so the one
         Faker instance is never shared between two requests at a time."""
         self._faker.seed_instance(int.from_bytes(self._digest(*parts)[:8], "big"))
-        return SchemaFaker(self._spec, self._faker, self._epoch)
+        return SchemaFaker(self._spec, self._faker, self._epoch, prism=True)
 
     def new_id(self, tx: Transaction, collection: str, resource: Resource) -> Any:
         while True:
@@ -90,60 +94,31 @@ def _not_found(resource: Resource, key: Any) -> MockError:
     return MockError(404, f"No record {key} in {resource.collection_path}", kind=ErrorKind.NOT_FOUND)
 
 
-def _project(record: Mapping[str, Any], schema: Mapping[str, Any] | None) -> Any:
-    """The record as an operation's response schema shows it (its properties only)."""
-    if schema is None:
-        return None
-    properties = properties_of(schema)[0]
-    return {k: v for k, v in record.items() if k in properties} if properties else dict(record)
-
-
-def _unwrapped(resource: Resource, body: Any) -> dict[str, Any]:
-    """The request's fields, out of a one-key envelope (``{"thing": {...}}``) if it has one."""
-    if not isinstance(body, dict):
-        return {}
-    if len(body) == 1:
-        ((name, inner),) = body.items()
-        if isinstance(inner, dict) and name not in properties_of(resource.record)[0]:
-            return inner
-    return body
-
-
-def _writable(resource: Resource, body: Any) -> dict[str, Any]:
-    """The body's fields a client may set: record properties, not read-only, not the id."""
-    properties = properties_of(resource.record)[0]
-    return {
-        k: v
-        for k, v in _unwrapped(resource, body).items()
-        if k in properties and k != resource.id_field and not properties[k].get("readOnly")
-    }
-
-
-def _ordered(resource: Resource, record: Mapping[str, Any]) -> dict[str, Any]:
-    properties = properties_of(resource.record)[0]
-    return {
-        **{k: record[k] for k in properties if k in record},
-        **{k: v for k, v in record.items() if k not in properties},
-    }
-
-
-def _completed(resource: Resource, record: dict[str, Any], fake: SchemaFaker) -> dict[str, Any]:
-    """Required and read-only properties the client did not send, generated."""
-    properties, required = properties_of(resource.record)
-    for name, schema in properties.items():
-        if name not in record and (name in required or schema.get("readOnly")):
-            record[name] = fake.generate(schema, name, 1)
-    return _ordered(resource, record)
-
-
 class _Lifecycle:
-    def __init__(self, part: Part, generator: Generator, base_path: str) -> None:
+    def __init__(
+        self, part: Part, generator: Generator, base_path: str, operation: Operation, fallback: Handler
+    ) -> None:
         self.part = part
         self.resource = part.resource
         self.generator = generator
         self.base_path = base_path
+        self.statuses = operation.statuses
+        self.fallback = fallback
 
     def __call__(self, call: Call) -> Reply:
+        media_type = negotiate(dict.fromkeys(self.part.success.media_types), call.headers.get("accept"))
+        try:
+            reply = self._answer(call)
+        except MockError as error:
+            return _undocumented_missing(error, self.statuses, self.fallback, call)
+        if media_type is None or reply.body is None:
+            return reply
+        if not is_json(media_type):
+            body = textual(reply.body, media_type, self.part.success.schema, root_name(self.part.success.schema))
+            return Reply(reply.status, body, reply.headers, media_type)
+        return Reply(reply.status, reply.body, reply.headers, media_type)
+
+    def _answer(self, call: Call) -> Reply:
         collection = _path(self.resource.collection_path, call.params)
         role = self.part.role
         if role is Role.CREATE:
@@ -159,33 +134,33 @@ class _Lifecycle:
         if role is Role.DELETE:
             call.tx.put(collection, key, {_TOMBSTONE: True})
             return self._reply(record)
-        changes = _writable(self.resource, call.body)
+        changes = writable(self.resource, call.body, self.part.request)
         if role is Role.REPLACE:
             # What the request cannot set (the id, server-made fields) and what a record must
             # have stay; the rest is replaced by the body.
-            settable = properties_of(self.part.request or {})[0]
+            settable_fields = settable(self.resource, self.part.request)
             required = properties_of(self.resource.record)[1]
-            kept = {k: v for k, v in record.items() if k not in settable or k in required}
-            updated = _ordered(self.resource, {**kept, **changes})
+            kept = {k: v for k, v in record.items() if k not in settable_fields or k in required}
+            updated = ordered(self.resource, {**kept, **changes})
         else:
-            updated = _ordered(self.resource, {**record, **changes})
+            updated = ordered(self.resource, {**record, **changes})
         call.tx.put(collection, key, updated)
         return self._reply(updated)
 
     def _create(self, call: Call, collection: str) -> Reply:
         resource = self.resource
-        given = _unwrapped(resource, call.body).get(resource.id_field)
+        given = unwrapped(resource, call.body).get(resource.id_field)
         if given is not None:
             key = _key(resource, given)
-            if _live(call.tx.get(collection, key)) is not None:
-                raise MockError(
-                    409, f"{resource.id_field} {key} already exists", kind=ErrorKind.CONFLICT, field=resource.id_field
-                )
+            status = documented_status(self.statuses, 409, 422, 400)
+            if status is not None and _live(call.tx.get(collection, key)) is not None:
+                # Without a documented conflict status the new record replaces the old one.
+                message = f"{resource.id_field} {key} already exists"
+                raise MockError(status, message, kind=ErrorKind.CONFLICT, field=resource.id_field)
         else:
             key = self.generator.new_id(call.tx, collection, resource)
-        record = _completed(
-            resource, {**_writable(resource, call.body), resource.id_field: key}, self.generator.fake(collection, key)
-        )
+        fields = {**writable(resource, call.body, self.part.request), resource.id_field: key}
+        record = completed(resource, fields, self.generator.fake(collection, key))
         call.tx.put(collection, key, record)
         location = call.base_url + self.base_path + _path(resource.item_path, {**call.params, resource.id_param: key})
         return Reply(self.part.success.status, self._body(record), self._headers(location=location))
@@ -212,62 +187,80 @@ class _Lifecycle:
         schema = self.part.success.schema
         if self.part.role is Role.LIST and schema is not None:
             held = self.part.list_property
-            return _project(record, (properties_of(schema)[0][held] if held else schema).get("items") or {})
-        return _project(record, schema)
+            items = (properties_of(schema)[0][held] if held else schema).get("items") or {}
+            return project(self.resource, record, items)
+        return project(self.resource, record, schema)
 
     def _reply(self, record: Mapping[str, Any]) -> Reply:
         return Reply(self.part.success.status, self._body(record), self._headers())
 
     def _headers(self, *, location: str | None = None, count: int | None = None) -> dict[str, str]:
-        """The documented response headers: ``Location``, a list's total, and the other
-        required ones generated."""
+        """The documented response headers: ``Location``, a list's total, the others from their
+        examples or schemas."""
         fake = self.generator.fake("headers", self.resource.collection_path, self.part.role.value)
-        headers: dict[str, str] = {}
-        for name, definition in self.part.success.headers.items():
-            lowered = str(name).lower()
+        headers = response_headers({"headers": self.part.success.headers}, fake)
+        for name in headers:
+            lowered = name.lower()
             if lowered == "location" and location is not None:
                 headers[name] = location
             elif count is not None and lowered.endswith(("total", "count")):
                 headers[name] = str(count)
-            elif definition.get("required"):
-                headers[name] = str(fake.generate(definition.get("schema") or {"type": "string"}, lowered))
         return headers
 
 
-def lifecycle_handler(part: Part, generator: Generator, base_path: str) -> Handler:
-    return _Lifecycle(part, generator, base_path)
+def _undocumented_missing(error: MockError, statuses: tuple[str, ...], fallback: Handler, call: Call) -> Reply:
+    """A missing record as the operation documents it: 404, else 410, else no error at all
+    but the answer Prism would give (``fallback``)."""
+    if error.kind is not ErrorKind.NOT_FOUND:
+        raise error
+    status = documented_status(statuses, 404, 410)
+    if status is None:
+        return fallback(call)
+    if status != error.status:
+        raise MockError(status, error.message, kind=ErrorKind.NOT_FOUND) from error
+    raise error
+
+
+def lifecycle_handler(
+    part: Part, generator: Generator, base_path: str, operation: Operation, fallback: Handler
+) -> Handler:
+    """``part`` of a lifecycle kept in the store; ``fallback`` answers where a missing record
+    has no documented status."""
+    return _Lifecycle(part, generator, base_path, operation, fallback)
 
 
 def stateless_handler(
     contract: Contract, operation: Operation, generator: Generator, render_error: ErrorRenderer
 ) -> Handler:
-    """The operation's first success response, from its example or generated (the same on
-    every call: seeded by the operation)."""
-    node = resolve_refs(contract.spec, contract.spec["paths"][operation.path][operation.method])
-    statuses = [str(s) for s in node.get("responses") or {} if str(s).isdigit()]
-    status = next((s for s in statuses if s.startswith("2")), statuses[0] if statuses else None)
+    """The response Prism would choose (``serving/selection.py``), in the media type ``Accept``
+    asks for, from its example or generated (the same on every call: seeded by the operation)."""
+    resolved: list[dict[str, Any]] = []  # the operation with its $refs inlined, on first use
 
     def handler(call: Call) -> Reply:
-        if status is None:
-            return Reply(204)
+        if not resolved:
+            resolved.append(resolve_refs(contract.spec, contract.spec["paths"][operation.path][operation.method]))
         fake = generator.fake(operation.operation_id)
-        reply = forced_reply(operation.operation_id, node, {"code": status}, {}, fake, render_error)
-        assert reply is not None  # a code was asked for
-        return reply
+        return documented_reply(
+            operation.operation_id, resolved[0], fake, render_error, accept=call.headers.get("accept"), prism=True
+        )
 
     return handler
 
 
-def under_records(parents: list[Resource], handler: Handler) -> Handler:
-    """``handler`` for an operation below records' item paths: 404 unless each record exists."""
+def under_records(parents: list[Resource], handler: Handler, operation: Operation, fallback: Handler) -> Handler:
+    """``handler`` for an operation below records' item paths: 404 (as documented, see
+    :func:`_undocumented_missing`) unless each record exists."""
     if not parents:
         return handler
 
     def checked(call: Call) -> Reply:
-        for parent in parents:
-            key = _key(parent, call.params[parent.id_param])
-            if _live(call.tx.get(_path(parent.collection_path, call.params), key)) is None:
-                raise _not_found(parent, key)
+        try:
+            for parent in parents:
+                key = _key(parent, call.params[parent.id_param])
+                if _live(call.tx.get(_path(parent.collection_path, call.params), key)) is None:
+                    raise _not_found(parent, key)
+        except MockError as error:
+            return _undocumented_missing(error, operation.statuses, fallback, call)
         return handler(call)
 
     return checked

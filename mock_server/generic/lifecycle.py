@@ -3,7 +3,9 @@
 A create is a POST on a collection path ``P`` whose success response is an object with an id
 property; its read is the GET the create response's OpenAPI ``links`` point to (the link's
 parameter ``$response.body#/FIELD`` names the id property), or, without links, ``GET P/{x}``
-whose record has the same properties as the create response (the REST convention). The item
+whose record has the same properties as the create response (the REST convention); a record
+both responses wrap in the same one-key envelope (``{"customer": {...}}``, Rails style) is
+the record inside it. The item
 path's PUT, PATCH and DELETE and the collection's GET (an array of records, or an object with
 one) join the lifecycle; every other operation is answered statelessly.
 """
@@ -19,7 +21,17 @@ from invoice_contracts.oas import resolve_refs
 
 from ..contracts import Contract, Operation
 
-__all__ = ["Part", "Resource", "Role", "Success", "find_lifecycles", "properties_of", "success_of"]
+__all__ = [
+    "Part",
+    "Resource",
+    "Role",
+    "Success",
+    "envelope_of",
+    "find_lifecycles",
+    "properties_of",
+    "record_of",
+    "success_of",
+]
 
 
 class Role(enum.Enum):
@@ -40,6 +52,7 @@ class Resource:
     id_param: str
     id_field: str
     record: dict[str, Any]
+    envelope: str | None = None  # the one key a response wraps the record in (Rails style)
 
     @property
     def integer_ids(self) -> bool:
@@ -53,6 +66,7 @@ class Success:
     status: int
     headers: Mapping[str, Any]
     schema: dict[str, Any] | None
+    media_types: tuple[str, ...] = ()  # as documented; the JSON one the schema is from first
 
 
 @dataclass(frozen=True)
@@ -77,21 +91,36 @@ def properties_of(schema: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
     return properties, required
 
 
-def _json_schema(spec: dict[str, Any], holder: Mapping[str, Any]) -> dict[str, Any] | None:
+def _json_content(holder: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
     for media_type, content in (holder.get("content") or {}).items():
         if "json" in media_type and isinstance(content.get("schema"), dict):
-            schema: dict[str, Any] = resolve_refs(spec, content["schema"])
-            return schema
+            return str(media_type), content["schema"]
     return None
+
+
+def _json_schema(spec: dict[str, Any], holder: Mapping[str, Any]) -> dict[str, Any] | None:
+    found = _json_content(holder)
+    if found is None:
+        return None
+    schema: dict[str, Any] = resolve_refs(spec, found[1])
+    return schema
 
 
 def success_of(spec: dict[str, Any], node: Mapping[str, Any]) -> Success | None:
-    """The first documented 2xx response of an operation node."""
-    for status, response in (node.get("responses") or {}).items():
-        if str(status).isdigit() and str(status).startswith("2"):
-            resolved = resolve_refs(spec, response)
-            return Success(int(status), resolved.get("headers") or {}, _json_schema(spec, resolved))
-    return None
+    """The lowest documented 2xx response of an operation node (the one Prism answers)."""
+    responses = node.get("responses") or {}
+    key = next(iter(sorted((str(s) for s in responses if str(s).isdigit() and str(s).startswith("2")), key=int)), None)
+    if key is None:
+        return None
+    resolved = resolve_refs(spec, next(r for s, r in responses.items() if str(s) == key))
+    found = _json_content(resolved)
+    others = tuple(str(m) for m in resolved.get("content") or {} if found is None or m != found[0])
+    return Success(
+        int(key),
+        resolved.get("headers") or {},
+        _json_schema(spec, resolved),
+        ((found[0],) if found else ()) + others,
+    )
 
 
 def _node(contract: Contract, operation: Operation) -> dict[str, Any]:
@@ -107,7 +136,9 @@ def _item_param(collection: str, item: str) -> str | None:
     return rest[1:-1]
 
 
-def _linked_read(contract: Contract, links: Mapping[str, Any], collection: str) -> tuple[Operation, str] | None:
+def _linked_read(
+    contract: Contract, links: Mapping[str, Any], collection: str, envelope: str | None
+) -> tuple[Operation, str] | None:
     """The GET a create response links to, and the id property the link reads."""
     for entry in links.values():
         link = resolve_refs(contract.spec, entry)
@@ -118,18 +149,22 @@ def _linked_read(contract: Contract, links: Mapping[str, Any], collection: str) 
         parameters = link.get("parameters") or {}
         expression = str(parameters.get(param) or parameters.get(f"path.{param}") or "")
         field = expression.removeprefix("$response.body#/")
+        if envelope is not None:
+            field = field.removeprefix(f"{envelope}/")
         if param is not None and field and field != expression and "/" not in field:
             return target, field
     return None
 
 
-def _conventional_read(contract: Contract, collection: str, created: set[str]) -> tuple[Operation, str] | None:
+def _conventional_read(
+    contract: Contract, collection: str, created: set[str], envelope: str | None
+) -> tuple[Operation, str] | None:
     for operation in contract.operations.values():
         param = _item_param(collection, operation.path)
         if operation.method != "get" or param is None:
             continue
         success = success_of(contract.spec, _node(contract, operation))
-        record = set(properties_of(success.schema)[0]) if success and success.schema else set()
+        record = set(properties_of(record_of(success.schema, envelope))[0]) if success and success.schema else set()
         if record != created:
             continue
         field = param if param in record else "id"
@@ -138,26 +173,50 @@ def _conventional_read(contract: Contract, collection: str, created: set[str]) -
     return None
 
 
+def envelope_of(schema: Mapping[str, Any]) -> str | None:
+    """The key of a one-property object response whose value is an object record
+    (``{"customer": {...}}``), else ``None``."""
+    properties = properties_of(schema)[0]
+    if len(properties) != 1:
+        return None
+    ((name, inner),) = properties.items()
+    if not isinstance(inner, Mapping) or inner.get("type", "object") != "object":
+        return None
+    return str(name) if properties_of(inner)[0] else None
+
+
+def record_of(schema: Mapping[str, Any], envelope: str | None) -> dict[str, Any]:
+    """The record schema inside ``envelope`` (the schema itself without one)."""
+    if envelope is None:
+        return dict(schema)
+    inner = properties_of(schema)[0].get(envelope)
+    return dict(inner) if isinstance(inner, Mapping) else {}
+
+
 def _resource(contract: Contract, create: Operation) -> Resource | None:
     node = _node(contract, create)
     success = success_of(contract.spec, node)
     if success is None or success.schema is None:
         return None
-    created = set(properties_of(success.schema)[0])
+    envelope = envelope_of(success.schema)
+    created = set(properties_of(record_of(success.schema, envelope))[0])
     response = next(r for s, r in node["responses"].items() if str(s) == str(success.status))
     links = resolve_refs(contract.spec, response).get("links") or {}
-    found = _linked_read(contract, links, create.path) or _conventional_read(contract, create.path, created)
+    found = _linked_read(contract, links, create.path, envelope) or _conventional_read(
+        contract, create.path, created, envelope
+    )
     if found is None:
         return None
     read, field = found
     read_success = success_of(contract.spec, _node(contract, read))
     if read_success is None or read_success.schema is None or field not in created:
         return None
-    if field not in properties_of(read_success.schema)[0]:
+    record = record_of(read_success.schema, envelope)
+    if field not in properties_of(record)[0]:
         return None
     param = _item_param(create.path, read.path)
     assert param is not None  # both finders return an item-path GET
-    return Resource(create.path, read.path, param, field, read_success.schema)
+    return Resource(create.path, read.path, param, field, record, envelope)
 
 
 def _holds_records(resource: Resource, schema: Mapping[str, Any]) -> bool:

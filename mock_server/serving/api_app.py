@@ -35,7 +35,9 @@ from .access import AccessMiddleware, caller_of
 from .auth import security_map
 from .connexion_app import AsyncApp
 from .encoding import EncodingCache, dump_json
+from .media import is_json
 from .prefer import QueryParameterFilter, forced_reply
+from .selection import documented_status
 from .uri_parsing import ExplodedArrayURIParser
 from .validation import validator_map
 from .validation31 import validator_map_31
@@ -60,7 +62,18 @@ class Responder:
             headers["Idempotent-Replayed"] = "true"
         if reply.body is None:
             return Response(status_code=reply.status, headers=headers)
-        return Response(self.encoding.encode(reply.body), status_code=reply.status, headers=headers, media_type=JSON)
+        media_type = reply.media_type
+        if media_type is None:
+            encoded = self.encoding.encode(reply.body)
+            return Response(encoded, status_code=reply.status, headers=headers, media_type=JSON)
+        # Set as written: Starlette would add "; charset=utf-8" to a text/* media_type.
+        headers["content-type"] = media_type
+        body = reply.body
+        if is_json(media_type):
+            content = self.encoding.encode(body)
+        else:
+            content = body if isinstance(body, bytes) else str(body).encode("utf-8")
+        return Response(content, status_code=reply.status, headers=headers)
 
 
 def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> connexion.AsyncApp:
@@ -73,8 +86,15 @@ def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> 
         validate_responses=state.settings.validate_responses,
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
     )
+    # Forced replies of a Prism-compatible contract follow its recursive $refs and take schema
+    # defaults and examples; the others keep the shared faker they always had.
+    fake = (
+        SchemaFaker(contract.spec, make_faker(state.settings.seed), FIXED_EPOCH, prism=True)
+        if rules.prism_compatible
+        else responder.fake
+    )
     endpoints = {
-        op_id: _endpoint(source, op_id, handler, state, responder)
+        op_id: _endpoint(source, op_id, handler, state, responder, fake)
         for op_id, handler in rules.handlers.items()
         if op_id in contract.operations
     }
@@ -107,10 +127,11 @@ def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> 
 
 
 def _endpoint(
-    source: ApiSource, operation_id: str, handler: Handler, state: MockState, responder: Responder
+    source: ApiSource, operation_id: str, handler: Handler, state: MockState, responder: Responder, fake: SchemaFaker
 ) -> Callable[..., Awaitable[Response]]:
     contract = source.contract
     operation = contract.operations[operation_id]
+    prism = source.rules.prism_compatible
     resolved: list[dict[str, Any]] = []  # the operation with its $refs inlined, on first use
 
     def resolved_operation() -> dict[str, Any]:
@@ -131,8 +152,10 @@ def _endpoint(
             resolved_operation(),
             parse_prefer(request.scope["headers"]),
             request.query_params,
-            responder.fake,
+            fake,
             source.rules.render_error,
+            headers.get("accept") if prism else None,
+            prism=prism,
         )
         if forced is not None:
             return responder.respond(forced, replayed=False)
@@ -142,14 +165,18 @@ def _endpoint(
             cache_key = (contract.name, caller.tenant, caller.principal.name, headers["idempotency-key"])
             fingerprint = IdempotencyCache.fingerprint(operation.method, request.url.path, body)
             remembered = state.idempotency.lookup(cache_key)
-            if remembered is not None:
-                if remembered[0] != fingerprint:
+            if remembered is not None and remembered[0] != fingerprint:
+                # 409 where documented, else the closest documented client error, else the key
+                # is not checked (a contract that documents no such error has no such check).
+                status = documented_status(operation.statuses, 409, 422, 400)
+                if status is not None:
                     raise MockError(
-                        409,
+                        status,
                         "Idempotency-Key was already used with another request",
                         kind=ErrorKind.CONFLICT,
                         field="Idempotency-Key",
                     )
+            elif remembered is not None:
                 return responder.respond(remembered[1], replayed=True)
         host = headers.get("host", f"{state.settings.host}:{state.settings.port}")
         with state.store.transaction(contract.name, caller.tenant) as tx:

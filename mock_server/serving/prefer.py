@@ -5,6 +5,8 @@ response comes from the contract alone (its named or first example, or fake data
 response schema) and never runs the business rules or touches the state. A forced error
 (4xx, 5xx) whose example leaves out fields the schema declares gets them from the API's own
 error renderer, so it carries what real errors carry (Solvimon's ``field: null``, say).
+:func:`documented_reply` is that answer built from the contract; the generic rules answer
+their stateless operations with it, preference or not.
 
 Connexion logs an error for every query parameter it passes to an endpoint without finding it
 in the contract; :class:`QueryParameterFilter` silences it for these three, which are ours.
@@ -19,8 +21,11 @@ from typing import Any
 from ..errors import ErrorKind, ErrorRenderer, MockError
 from ..fakes import SchemaFaker
 from ..rules import Reply
+from .media import is_json, root_name, textual
+from .negotiation import negotiate
+from .selection import chosen_key, key_for_code, status_of
 
-__all__ = ["QUERY_PARAMETERS", "QueryParameterFilter", "forced_reply"]
+__all__ = ["QUERY_PARAMETERS", "QueryParameterFilter", "documented_reply", "forced_reply", "response_headers"]
 
 QUERY_PARAMETERS = ("__code", "__example", "__dynamic")
 
@@ -46,26 +51,45 @@ def forced_reply(
     query: Mapping[str, str],
     fake: SchemaFaker,
     render_error: ErrorRenderer,
+    accept: str | None = None,
+    *,
+    prism: bool = False,
 ) -> Reply | None:
-    """The response the client asked for, or ``None`` when it asked for nothing in particular."""
+    """The response the client asked for, or ``None`` when it asked for nothing in particular.
+
+    With ``prism`` the response is chosen as Prism chooses it (``selection.py``), its media type
+    negotiated on ``accept`` (``negotiation.py``) and every documented header sent; without,
+    the first 2xx answers in its first media type as JSON with its required headers.
+    """
     code, example_name, dynamic = _wanted(prefer, query)
     if code is None and example_name is None and not dynamic:
         return None
+    return documented_reply(
+        operation_id, operation, fake, render_error, code, example_name, dynamic, accept, prism=prism
+    )
+
+
+def documented_reply(
+    operation_id: str,
+    operation: Mapping[str, Any],
+    fake: SchemaFaker,
+    render_error: ErrorRenderer,
+    code: str | None = None,
+    example_name: str | None = None,
+    dynamic: bool = False,
+    accept: str | None = None,
+    *,
+    prism: bool = False,
+) -> Reply:
+    """The contract's own answer for ``operation``: the response for ``code`` (else the one
+    chosen without a preference), its named or first example, or data generated from its schema."""
     responses: Mapping[str, Any] = operation["responses"]
-    if code is not None:
-        if code not in responses:
-            documented = ", ".join(str(status) for status in responses)
-            raise MockError(
-                400,
-                f"Prefer code={code} is not documented for {operation_id}; documented: {documented}",
-                kind=ErrorKind.VALIDATION,
-                field="Prefer",
-            )
-        status = code
-    else:
-        status = next((s for s in responses if str(s).startswith("2")), next(iter(responses)))
-    response = responses[status]
-    content: Mapping[str, Any] = next(iter((response.get("content") or {}).values()), {})
+    key = _key(operation_id, responses, code, prism)
+    status = int(code) if code is not None else status_of(key) if prism else int(key)
+    response = responses[key]
+    documented: Mapping[str, Any] = response.get("content") or {}
+    media_type = negotiate(documented, accept) if prism else next(iter(documented), None)
+    content: Mapping[str, Any] = documented[media_type] if media_type is not None else {}
     schema = content.get("schema") or {}
     examples: Mapping[str, Any] = content.get("examples") or {}
     if example_name is not None:
@@ -73,25 +97,80 @@ def forced_reply(
             names = ", ".join(examples) or "none"
             raise MockError(
                 400,
-                f"Prefer example={example_name} is not an example of {operation_id} {status}; examples: {names}",
+                f"Prefer example={example_name} is not an example of {operation_id} {key}; examples: {names}",
                 kind=ErrorKind.VALIDATION,
                 field="Prefer",
             )
-        body: Any = examples[example_name]["value"]
+        body: Any = examples[example_name].get("value")
     elif dynamic or not (content.get("example") is not None or examples):
         body = fake.generate(schema) if content else None
     elif content.get("example") is not None:
         body = content["example"]
     else:
-        body = next(iter(examples.values()))["value"]
-    if int(status) >= 400 and isinstance(body, dict):
-        body = _as_real_error(int(status), body, schema, render_error)
-    headers = {
+        body = next(iter(examples.values())).get("value")
+    if status >= 400 and isinstance(body, dict):
+        body = _as_real_error(status, body, schema, render_error)
+    if not prism:
+        return Reply(status, body, _required_headers(response, fake))
+    if media_type is not None and body is not None and not is_json(media_type):
+        body = textual(body, media_type, schema, root_name(schema))
+    return Reply(status, body, response_headers(response, fake), media_type)
+
+
+def _key(operation_id: str, responses: Mapping[str, Any], code: str | None, prism: bool) -> str:
+    if code is not None:
+        key = key_for_code(responses, code) if prism else (code if code in responses else None)
+        if key is None:
+            documented = ", ".join(str(status) for status in responses)
+            raise MockError(
+                400,
+                f"Prefer code={code} is not documented for {operation_id}; documented: {documented}",
+                kind=ErrorKind.VALIDATION,
+                field="Prefer",
+            )
+        return key
+    if not prism:
+        return str(next((s for s in responses if str(s).startswith("2")), next(iter(responses))))
+    chosen = chosen_key(responses)
+    if chosen is None:
+        raise MockError(500, f"{operation_id} documents no response", kind=ErrorKind.INTERNAL)
+    return chosen
+
+
+def _required_headers(response: Mapping[str, Any], fake: SchemaFaker) -> dict[str, str]:
+    return {
         str(name): str(fake.generate(definition.get("schema", {"type": "string"}), name.lower()))
         for name, definition in (response.get("headers") or {}).items()
         if definition.get("required")
     }
-    return Reply(int(status), body, headers)
+
+
+def response_headers(response: Mapping[str, Any], fake: SchemaFaker) -> dict[str, str]:
+    """Every header ``response`` documents: its example, else its first named example, else a
+    value of its schema (the schema's own ``example``/``default`` first). ``Content-Type`` is
+    the negotiated one and never taken from here."""
+    headers: dict[str, str] = {}
+    for name, definition in (response.get("headers") or {}).items():
+        if str(name).lower() == "content-type" or not isinstance(definition, Mapping):
+            continue
+        if definition.get("example") is not None:
+            value: Any = definition["example"]
+        elif definition.get("examples"):
+            value = next(iter(definition["examples"].values())).get("value")
+        else:
+            value = fake.generate(definition.get("schema") or {"type": "string"}, str(name).lower())
+        headers[str(name)] = _header_text(value)
+    return headers
+
+
+def _header_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(_header_text(item) for item in value)
+    if isinstance(value, dict):
+        return ",".join(f"{k},{_header_text(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
 
 
 def _as_real_error(status: int, body: dict[str, Any], schema: Mapping[str, Any], render: ErrorRenderer) -> Any:
