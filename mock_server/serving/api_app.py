@@ -32,10 +32,10 @@ from ..rules import Call, Handler, Reply
 from ..state.idempotency import IdempotencyCache
 from ..state.mock_state import FIXED_EPOCH, MockState
 from .access import AccessMiddleware, caller_of
-from .auth import security_map
 from .connexion_app import AsyncApp
 from .encoding import EncodingCache, dump_json
 from .prefer import QueryParameterFilter, forced_reply
+from .security import security_map
 from .uri_parsing import ExplodedArrayURIParser
 from .validation import validator_map
 
@@ -89,6 +89,8 @@ def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> 
 
     async def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         error = error_from(exc)
+        addressed = contract.match(request.method, request.url.path)
+        error.operation_id = addressed.operation_id if addressed is not None else None
         if error.kind is ErrorKind.METHOD_NOT_ALLOWED:
             # Starlette lists only the first matching route's methods; the contract knows them all.
             error.headers = {"Allow": ", ".join(contract.allowed_methods(request.url.path))}
