@@ -79,14 +79,46 @@ class Contract:
         return None
 
     @cached_property
+    def routing_order(self) -> list[str]:
+        """The path templates, concrete before templated: segment by segment, a literal segment
+        comes before a partly templated one (``fixed.{format}``), which comes before a whole
+        parameter (``{id}``); the document's order otherwise. A request path is matched against
+        them in this order, so ``/users/me`` wins over ``/users/{id}`` wherever each is listed."""
+        return sorted(self.spec.get("paths", {}), key=_specificity)
+
+    @cached_property
     def _path_patterns(self) -> list[tuple[re.Pattern[str], list[Operation]]]:
         patterns = []
-        for template in self.spec.get("paths", {}):
+        for template in self.routing_order:
             regex = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(self.base_path + template))
             operations = [o for o in self.operations.values() if o.path == template]
             operations.sort(key=lambda o: HTTP_METHODS.index(o.method))
             patterns.append((re.compile(regex), operations))
         return patterns
+
+    def empty_parameter(self, method: str, url_path: str) -> tuple[Operation, str] | None:
+        """The operation a path with an empty segment (``/things//parts``) would address if the
+        segment were filled, and the path parameter left empty; ``None`` if there is none."""
+        if "//" not in url_path:
+            return None
+        for template in self.routing_order:
+            names = re.findall(r"{([^}/]+)}", template)
+            regex = re.sub(r"\\{[^/]+?\\}", "([^/]*)", re.escape(self.base_path + template))
+            found = re.fullmatch(regex, url_path)
+            operation = next(
+                (o for o in self.operations.values() if (o.path, o.method) == (template, method.lower())), None
+            )
+            if found is not None and operation is not None:
+                empty = [name for name, value in zip(names, found.groups(), strict=True) if not value]
+                if empty:
+                    return operation, empty[0]
+        return None
+
+
+def _specificity(template: str) -> tuple[int, ...]:
+    return tuple(
+        0 if "{" not in segment else 2 if re.fullmatch(r"{[^}]+}", segment) else 1 for segment in template.split("/")
+    )
 
 
 def _operations(spec: dict[str, Any]) -> dict[str, Operation]:

@@ -62,7 +62,7 @@ def start_server(*args: str, module: str = "mock_server", env: dict[str, str] | 
             stderr = process.stderr.read().decode() if process.stderr else ""
             raise RuntimeError(f"mock server exited with {process.returncode}: {stderr}")
         try:
-            if httpx.get(base_url + "/", timeout=1).status_code == 200:
+            if httpx.get(base_url + "/__mock/", timeout=1).status_code == 200:
                 return LiveServer(base_url, process, time.perf_counter() - started)
         except httpx.TransportError:
             time.sleep(0.05)

@@ -35,6 +35,7 @@ from .access import AccessMiddleware, caller_of
 from .connexion_app import AsyncApp
 from .encoding import EncodingCache, dump_json
 from .prefer import QueryParameterFilter, forced_reply
+from .routing import RouteCheck, routing_document
 from .security import security_map
 from .uri_parsing import ExplodedArrayURIParser
 from .validation import validator_map
@@ -78,19 +79,21 @@ def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> 
         if op_id in contract.operations
     }
     app.add_api(
-        contract.spec,
+        routing_document(contract),
         base_path=contract.base_path,
         resolver=Resolver(function_resolver=endpoints.__getitem__),
         security_map=security_map(
             contract.name, state.credentials, contract.spec.get("components", {}).get("securitySchemes", {})
         ),
     )
+    app.add_middleware(RouteCheck, position=MiddlewarePosition.BEFORE_SECURITY, contract=contract)
     app.add_middleware(AccessMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, contract=contract)
 
     async def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         error = error_from(exc)
-        addressed = contract.match(request.method, request.url.path)
-        error.operation_id = addressed.operation_id if addressed is not None else None
+        if error.operation_id is None:
+            addressed = contract.match(request.method, request.url.path)
+            error.operation_id = addressed.operation_id if addressed is not None else None
         if error.kind is ErrorKind.METHOD_NOT_ALLOWED:
             # Starlette lists only the first matching route's methods; the contract knows them all.
             error.headers = {"Allow": ", ".join(contract.allowed_methods(request.url.path))}
