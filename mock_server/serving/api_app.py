@@ -35,7 +35,7 @@ from .access import AccessMiddleware, caller_of
 from .connexion_app import AsyncApp
 from .encoding import EncodingCache, dump_json
 from .prefer import QueryParameterFilter, forced_reply
-from .routing import RouteCheck, routing_document
+from .routing import RouteCheck, connexion_document
 from .security import security_map
 from .uri_parsing import ExplodedArrayURIParser
 from .validation import validator_map
@@ -79,7 +79,7 @@ def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> 
         if op_id in contract.operations
     }
     app.add_api(
-        routing_document(contract),
+        connexion_document(contract),
         base_path=contract.base_path,
         resolver=Resolver(function_resolver=endpoints.__getitem__),
         security_map=security_map(

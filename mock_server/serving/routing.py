@@ -4,7 +4,7 @@ Connexion adds a contract's paths to a Starlette router in document order, and S
 the first match. The Connexion limitations worked around (each with a test in
 tests/test_mock_routing.py):
 
-- ``/users/{id}`` listed before ``/users/me`` answered ``/users/me``: :func:`routing_document`
+- ``/users/{id}`` listed before ``/users/me`` answered ``/users/me``: :func:`connexion_document`
   hands Connexion the paths concrete-first (``Contract.routing_order``);
 - Starlette routes ``HEAD`` to every ``GET`` route, so a HEAD reached the GET operation's
   endpoint without its checks (a 500): on a path that documents only GET, :class:`RouteCheck`
@@ -21,23 +21,50 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from invoice_contracts.oas import HTTP_METHODS, resolve_refs
+
 from ..contracts import Contract
 from ..errors import ErrorKind, MockError
+from .uri_parsing import implied_type
 
-__all__ = ["RouteCheck", "routing_document"]
+__all__ = ["RouteCheck", "connexion_document"]
 
 
-def routing_document(contract: Contract) -> dict[str, Any]:
-    """The contract with its paths in routing order and each ``head`` operation before its
-    path's ``get`` (shallow copies: nothing else is copied)."""
+def connexion_document(contract: Contract) -> dict[str, Any]:
+    """The contract as Connexion is given it: paths in routing order, each ``head`` before its
+    path's ``get``, parameter schemas with the ``type`` their composition implies (shallow
+    copies: only what changes is copied)."""
     paths = contract.spec.get("paths") or {}
-    return {**contract.spec, "paths": {template: _head_first(paths[template]) for template in contract.routing_order}}
+    return {
+        **contract.spec,
+        "paths": {template: _item(contract.spec, paths[template]) for template in contract.routing_order},
+    }
 
 
-def _head_first(item: Any) -> Any:
-    if not (isinstance(item, dict) and "head" in item and "get" in item):
+def _item(spec: dict[str, Any], item: Any) -> Any:
+    if not isinstance(item, dict):
         return item
-    return {"head": item["head"], **{key: value for key, value in item.items() if key != "head"}}
+    copied = {key: _with_parameters(spec, value) if key in HTTP_METHODS else value for key, value in item.items()}
+    copied = _with_parameters(spec, copied)
+    if "head" in copied and "get" in copied:
+        copied = {"head": copied["head"], **{key: value for key, value in copied.items() if key != "head"}}
+    return copied
+
+
+def _with_parameters(spec: dict[str, Any], node: Any) -> Any:
+    """``node`` (an operation or path item) with typeless composed parameter schemas typed."""
+    if not isinstance(node, dict) or not isinstance(node.get("parameters"), list):
+        return node
+    return {**node, "parameters": [_typed(spec, parameter) for parameter in node["parameters"]]}
+
+
+def _typed(spec: dict[str, Any], parameter: Any) -> Any:
+    resolved = resolve_refs(spec, parameter) if isinstance(parameter, dict) and "$ref" in parameter else parameter
+    schema = resolved.get("schema") if isinstance(resolved, dict) else None
+    if not isinstance(schema, dict) or not schema or "type" in schema:
+        return parameter
+    kind = implied_type(resolve_refs(spec, schema))
+    return parameter if kind is None else {**resolved, "schema": {**schema, "type": kind}}
 
 
 class RouteCheck:
