@@ -83,3 +83,6 @@ class ApiRules:
     render_error: ErrorRenderer
     handlers: Handlers
     seed: Seeder
+    # A request body sent to an operation that documents none is refused with 415 (Prism's
+    # behaviour, the generic rules'); otherwise it is ignored.
+    refuse_undocumented_bodies: bool = False

@@ -43,6 +43,7 @@ def generic_rules(contract: Contract) -> ApiRules:
         render_error=render_error,
         handlers=handlers,
         seed=generator.reseed,
+        refuse_undocumented_bodies=True,
     )
 
 

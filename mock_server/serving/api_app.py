@@ -86,7 +86,12 @@ def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> 
             contract.name, state.credentials, contract.spec.get("components", {}).get("securitySchemes", {})
         ),
     )
-    app.add_middleware(RouteCheck, position=MiddlewarePosition.BEFORE_SECURITY, contract=contract)
+    app.add_middleware(
+        RouteCheck,
+        position=MiddlewarePosition.BEFORE_SECURITY,
+        contract=contract,
+        refuse_undocumented_bodies=rules.refuse_undocumented_bodies,
+    )
     app.add_middleware(AccessMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, contract=contract)
 
     async def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

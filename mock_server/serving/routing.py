@@ -10,6 +10,8 @@ tests/test_mock_routing.py):
   endpoint without its checks (a 500): on a path that documents only GET, :class:`RouteCheck`
   answers 405 with ``Allow``, as for any undocumented method; a documented ``head`` is routed
   before its path's ``get``;
+- Connexion ignores a body sent to an operation that documents none; with the generic rules
+  (``ApiRules.refuse_undocumented_bodies``) :class:`RouteCheck` answers 415, as Prism does;
 - a template parameter never matches an empty segment, so ``/things//parts`` was an unknown
   path (404) where the client only left a parameter out: :class:`RouteCheck` answers it as a
   missing path parameter of the operation it addresses.
@@ -71,14 +73,35 @@ class RouteCheck:
     """Before security: HEAD without a head operation is 405, an empty path parameter is a
     missing parameter (the cheap tests first: most requests pass two string comparisons)."""
 
-    def __init__(self, app: ASGIApp, *, contract: Contract) -> None:
+    def __init__(self, app: ASGIApp, *, contract: Contract, refuse_undocumented_bodies: bool = False) -> None:
         self._app = app
         self._contract = contract
+        self._refuse_bodies = refuse_undocumented_bodies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             self._check(str(scope["method"]), str(scope["path"]))
+            if self._refuse_bodies:
+                self._check_body(scope)
         await self._app(scope, receive, send)
+
+    def _check_body(self, scope: Scope) -> None:
+        """A body sent to an operation that documents none is an unsupported media type."""
+        headers = dict(scope["headers"])
+        if headers.get(b"content-length", b"0") in (b"0", b"") and b"transfer-encoding" not in headers:
+            return
+        operation = self._contract.match(str(scope["method"]), str(scope["path"]))
+        if (
+            operation is not None
+            and "requestBody" not in self._contract.spec["paths"][operation.path][operation.method]
+        ):
+            error = MockError(
+                415,
+                f"{operation.operation_id} takes no request body",
+                kind=ErrorKind.UNSUPPORTED_MEDIA_TYPE,
+            )
+            error.operation_id = operation.operation_id
+            raise error
 
     def _check(self, method: str, path: str) -> None:
         contract = self._contract
