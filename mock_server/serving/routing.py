@@ -11,7 +11,8 @@ tests/test_mock_routing.py):
   answers 405 with ``Allow``, as for any undocumented method; a documented ``head`` is routed
   before its path's ``get``;
 - Connexion ignores a body sent to an operation that documents none; with the generic rules
-  (``ApiRules.refuse_undocumented_bodies``) :class:`RouteCheck` answers 415, as Prism does;
+  (``ApiRules.refuse_undocumented_bodies``) :class:`RouteCheck` answers 415 to a POST, PUT or
+  PATCH with one, as Prism does;
 - a template parameter never matches an empty segment, so ``/things//parts`` was an unknown
   path (404) where the client only left a parameter out: :class:`RouteCheck` answers it as a
   missing path parameter of the operation it addresses.
@@ -30,6 +31,8 @@ from ..errors import ErrorKind, MockError
 from .uri_parsing import implied_type
 
 __all__ = ["RouteCheck", "connexion_document"]
+
+_BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
 def connexion_document(contract: Contract) -> dict[str, Any]:
@@ -86,7 +89,10 @@ class RouteCheck:
         await self._app(scope, receive, send)
 
     def _check_body(self, scope: Scope) -> None:
-        """A body sent to an operation that documents none is an unsupported media type."""
+        """A body sent with POST, PUT or PATCH to an operation that documents none is an
+        unsupported media type (on GET, DELETE ... a body has no defined meaning, RFC 9110: ignored)."""
+        if scope["method"] not in _BODY_METHODS:
+            return
         headers = dict(scope["headers"])
         if headers.get(b"content-length", b"0") in (b"0", b"") and b"transfer-encoding" not in headers:
             return
