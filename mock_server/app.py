@@ -151,11 +151,18 @@ class MockApp:
         await response(scope, receive, send)
 
     def _mount_for(self, path: str) -> _MountedApi | None:
+        """The API of the longest base path that holds ``path``; among APIs sharing that base
+        path (contracts without ``servers``), the first that documents the path."""
+        found: list[_MountedApi] = []
         for mounted in self._mounts:
             base = mounted.source.contract.base_path
+            if found and len(base) < len(found[0].source.contract.base_path):
+                break
             if not base or path == base or path.startswith(base + "/"):
-                return mounted
-        return None
+                found.append(mounted)
+        if len(found) > 1:
+            return next((m for m in found if m.source.contract.allowed_methods(path)), found[0])
+        return found[0] if found else None
 
     def _admin_cors(self, app: ASGIApp) -> ASGIApp:
         origins = self.settings.admin_cors_origins

@@ -49,7 +49,7 @@ class Operation:
 @dataclass(frozen=True, eq=False)
 class Contract:
     name: str
-    path: Path
+    path: Path | str  # a file, or the URL it was fetched from
     spec: dict[str, Any]
     base_path: str
     operations: dict[str, Operation]
@@ -139,8 +139,8 @@ def _operations(spec: dict[str, Any]) -> dict[str, Operation]:
     return operations
 
 
-def load_contract(path: Path) -> Contract:
-    """Read and index one contract file; raises :class:`ContractError` with the file's name."""
+def load_contract(path: Path | str) -> Contract:
+    """Read and index one contract file (or URL); raises :class:`ContractError` naming it."""
     try:
         loaded = oas.load_contract(path)
     except DocumentError as exc:
@@ -149,8 +149,8 @@ def load_contract(path: Path) -> Contract:
         raise ContractError(f"{path}: OpenAPI {loaded.version} is not served yet (OpenAPI 3.0 is)")
     spec = loaded.document
     return Contract(
-        name=path.stem,
-        path=path.resolve(),
+        name=loaded.stem,
+        path=path.resolve() if isinstance(path, Path) else path,
         spec=spec,
         base_path=server_base_path(spec),
         operations=_operations(spec),
