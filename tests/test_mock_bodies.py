@@ -49,6 +49,9 @@ def test_unsupported_media_types_and_undocumented_bodies_are_415(http: httpx.Cli
     assert http.post("/json", content=b"id=1", headers={"Content-Type": "text/plain"}).status_code == 415
     assert http.post("/no-body", content=b"text", headers={"Content-Type": "text/plain"}).status_code == 415
     assert http.post("/no-body", headers={"Content-Type": "text/plain"}).status_code == 200  # no body: fine
+    documented = http.post("/text-error", content=b"text", headers={"Content-Type": "text/plain"})
+    assert (documented.status_code, documented.headers["content-type"]) == (415, "text/plain")
+    assert documented.text == "this operation takes no body"
 
 
 def test_invalid_requests_get_what_the_operation_documents(http: httpx.Client) -> None:

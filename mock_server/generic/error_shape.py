@@ -117,22 +117,26 @@ Bodies = dict[str, list[tuple[str, dict[str, Any], Any]]]
 
 
 def _bodies(spec: dict[str, Any], responses: dict[str, Any], found: Bodies) -> None:
-    """Add the JSON error bodies of one operation's ``responses`` to ``found`` by status key
-    (``"404"``, ``"4xx"``, ``"default"``); an example without a schema counts (any value)."""
+    """Add the error bodies of one operation's ``responses`` to ``found`` by status key
+    (``"404"``, ``"4xx"``, ``"default"``): JSON ones (an example without a schema counts), then
+    text ones with a string example (sent as written)."""
     for status, entry in responses.items():
         key = str(status).upper()
         if not (key.startswith(("4", "5")) or key == "DEFAULT"):
             continue
-        response = resolve_refs(spec, entry)
-        for media_type, content in (response.get("content") or {}).items():
-            if "json" not in media_type or not isinstance(content, dict):
+        content_map = resolve_refs(spec, entry).get("content") or {}
+        ordered = sorted(content_map.items(), key=lambda item: "json" not in item[0])
+        for media_type, content in ordered:
+            if not isinstance(content, dict):
                 continue
             example = content.get("example")
             if example is None and content.get("examples"):
                 example = next(iter(content["examples"].values())).get("value")
             schema = content.get("schema")
-            if isinstance(schema, dict) or example is not None:
+            if "json" in media_type and (isinstance(schema, dict) or example is not None):
                 found.setdefault(key.lower(), []).append((media_type, schema or {}, example))
+            elif "json" not in media_type and isinstance(example, str):
+                found.setdefault(key.lower(), []).append((media_type, {"type": "string"}, example))
 
 
 def _documented(spec: dict[str, Any]) -> tuple[Bodies, dict[str, Bodies], dict[str, tuple[str, str]]]:

@@ -103,11 +103,15 @@ def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> 
             # Starlette lists only the first matching route's methods; the contract knows them all.
             error.headers = {"Allow": ", ".join(contract.allowed_methods(request.url.path))}
         rendered = rules.render_error(error)
+        headers = {**error.headers, **rendered.headers}
+        media_type = next((v for k, v in headers.items() if k.lower() == "content-type"), JSON)
+        # A documented text error (``text/plain: {example: ...}``) goes out as its own bytes.
+        as_text = isinstance(rendered.body, str) and "json" not in media_type
         return ConnexionResponse(
             status_code=rendered.status,
-            body=dump_json(rendered.body),
-            mimetype=JSON,
-            headers={**error.headers, **rendered.headers},
+            body=rendered.body.encode("utf-8") if as_text else dump_json(rendered.body),
+            mimetype=media_type,
+            headers=headers,
         )
 
     for exception_class in (MockError, ProblemException, HTTPException, Exception):
