@@ -7,7 +7,10 @@ format, and treat ``nullable`` only on ``type``/``enum`` (so ``allOf`` + ``nulla
 schemas are translated once to plain Draft 4 (``nullable`` becomes a ``null`` type),
 compiled once per schema with jsonschema-rs (already in our tree through Schemathesis) for the
 fast yes/no, and only an invalid instance goes through the pure-Python validator for its most
-relevant error; errors leave as :class:`MockError` with a field path.
+relevant error; errors leave as :class:`MockError` with a field path. Form and multipart bodies
+get field paths too, and Connexion decodes a form body before its validator could see that a
+value carried reserved characters unencoded: :class:`FormBodyValidator` checks the raw body
+against each property's ``encoding.allowReserved`` first (tested in tests/test_mock_bodies.py).
 """
 
 from __future__ import annotations
