@@ -184,7 +184,7 @@ def _target(args: argparse.Namespace) -> Target:
     if contract_setting:
         contract = Path(contract_setting)
     elif source is not None:
-        contract = source.contract
+        contract = Path(source.contract)  # a file: URLs come only from mock-server's command line
     else:
         raise TargetError("give --api or --contract")
     base_url = pick("base_url")

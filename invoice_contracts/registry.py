@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlparse
 
 __all__ = [
     "API_DIRS_ENV",
@@ -62,10 +63,11 @@ def builtin_data_dir(kind: str) -> Path:
 
 @dataclass(frozen=True)
 class ApiSource:
-    """Where one API's files are. ``api_dir`` is ``None`` for a built-in API."""
+    """Where one API's files are. ``api_dir`` is ``None`` for a built-in API. ``contract`` is
+    a file, or an http(s) URL given on the command line."""
 
     name: str
-    contract: Path
+    contract: Path | str
     fixtures: Path | None
     api_dir: Path | None = None
 
@@ -93,16 +95,30 @@ class Registry:
         fixtures_dir: Path | None = None,
         api_dirs: Sequence[Path] = (),
         use_environment: bool = True,
+        documents: Sequence[str] = (),
     ) -> Registry:
-        """Built-in APIs (or those of ``contracts_dir``), then every API directory's."""
-        contracts_dir = contracts_dir or builtin_data_dir("openapi")
+        """Built-in APIs (or those of ``contracts_dir``), then every API directory's.
+
+        ``documents`` (files or http(s) URLs, as ``prism mock`` takes them) are served instead
+        of the built-in APIs, beside those of ``contracts_dir`` when it is given too; each is
+        named by its file's stem.
+        """
         fixtures_dir = fixtures_dir or builtin_data_dir("fixtures")
-        if not contracts_dir.is_dir():
-            raise RegistryError(f"no contracts: {contracts_dir} is not a folder")
-        sources = [
-            ApiSource(path.stem, path, _existing(fixtures_dir / f"{path.stem}.yaml"))
-            for path in contract_files(contracts_dir)
-        ]
+        sources: list[ApiSource] = []
+        if contracts_dir is not None or not documents:
+            contracts_dir = contracts_dir or builtin_data_dir("openapi")
+            if not contracts_dir.is_dir():
+                raise RegistryError(f"no contracts: {contracts_dir} is not a folder")
+            sources = [
+                ApiSource(path.stem, path, _existing(fixtures_dir / f"{path.stem}.yaml"))
+                for path in contract_files(contracts_dir)
+            ]
+        for document in documents:
+            located = _document(document)
+            name = _stem(located)
+            if any(source.name == name for source in sources):
+                raise RegistryError(f"{document}: another contract is named {name!r} (contracts go by file stem)")
+            sources.append(ApiSource(name, located, _existing(fixtures_dir / f"{name}.yaml")))
         directories = list(api_dirs)
         if use_environment:
             directories += [Path(p) for p in os.environ.get(API_DIRS_ENV, "").split(os.pathsep) if p]
@@ -138,6 +154,24 @@ class Registry:
 def contract_files(folder: Path) -> list[Path]:
     """The contracts of a folder, sorted by name."""
     return sorted(p for p in folder.iterdir() if p.suffix in CONTRACT_SUFFIXES and p.is_file())
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def _document(given: str) -> Path | str:
+    if is_url(given):
+        return given
+    path = Path(given)
+    if not path.exists():
+        raise RegistryError(f"{given}: no such contract file")
+    return path
+
+
+def _stem(located: Path | str) -> str:
+    path = Path(urlparse(located).path) if isinstance(located, str) else located
+    return path.stem or "contract"
 
 
 def _existing(path: Path) -> Path | None:

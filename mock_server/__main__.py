@@ -32,13 +32,21 @@ def _serve_parser() -> argparse.ArgumentParser:
     defaults = MockSettings()
     parser = argparse.ArgumentParser(
         prog="mock-server",
-        description="Serve the invoicing contracts as one stateful mock.",
+        usage="mock-server [FILE_OR_URL ...] [options]",
+        description="Serve the invoicing contracts as one stateful mock, or the contracts given"
+        " (files or http(s) URLs, as `prism mock FILE` serves one).",
         epilog="mock-server proxy --api NAME --upstream URL runs the validation proxy instead"
         " (mock-server proxy --help).",
     )
     parser.add_argument("--host", default=defaults.host, help="address to bind (default %(default)s)")
     parser.add_argument("--port", type=int, default=defaults.port, help="port (default %(default)s)")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="seed for the fake data (default %(default)s)")
+    parser.add_argument(
+        "documents",
+        nargs="*",
+        metavar="FILE_OR_URL",
+        help="serve these contracts instead of the shipped ones (beside --contracts DIR's when given)",
+    )
     parser.add_argument("--contracts", type=Path, help="serve the contracts of this folder instead of the shipped ones")
     parser.add_argument("--fixtures", type=Path, help="take fixture files (NAME.yaml) from this folder")
     add_api_dir_option(parser)
@@ -99,6 +107,7 @@ def _settings(args: argparse.Namespace) -> MockSettings:
         port=args.port,
         seed=args.seed,
         contracts_dir=args.contracts,
+        documents=tuple(args.documents),
         fixtures_dir=args.fixtures,
         api_dirs=tuple(args.api_dirs),
         validate_responses=args.validate_responses,

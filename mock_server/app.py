@@ -1,7 +1,8 @@
 """The mock as one ASGI app: a dispatcher in front of every contract's app and the admin API.
 
 A small dispatcher routes by each contract's base path (longest first; an empty base path
-catches the rest), serves the index page at ``/`` and the admin API under ``/__mock/``, wraps
+catches the rest), serves the index page at ``/__mock/`` (and at ``/`` unless a contract
+documents ``/`` itself) and the admin API under ``/__mock/``, wraps
 API requests in the controls (body limit, latency, faults, journal) and everything in CORS.
 It also runs the lifespan of the Connexion apps behind it. The state it serves lives in
 :class:`~mock_server.state.mock_state.MockState`; the APIs come from :mod:`mock_server.discovery`.
@@ -39,6 +40,7 @@ __all__ = ["MockApp", "SetupError", "create_app"]
 JSON = "application/json"
 _OVERLONG_NUMBER = re.compile(r"[0-9]{4000,}")
 _GUARDED_HEADERS = (b"host", b"origin", b"sec-fetch-site")  # what guard.py looks at
+INDEX_PATHS = ("/", ADMIN_PREFIX + "/")  # the index; at / unless a contract documents `/`
 
 
 @dataclass
@@ -65,6 +67,8 @@ class MockApp:
             name: SecretCarriers.of(source.contract.spec.get("components", {}).get("securitySchemes", {}))
             for name, source in sources.items()
         }
+        # A contract that documents `/` itself gets it; the index stays at /__mock/.
+        self._root_claimed = any(mounted.source.contract.allowed_methods("/") for mounted in self.apis.values())
         self.admin = build_admin_app(self.state)
         self._running: list[tuple[asyncio.Queue[MutableMapping[str, Any]], asyncio.Task[None]]] = []
         self._apis_with_cors = self._with_cors(self._dispatch_api)
@@ -128,16 +132,16 @@ class MockApp:
             if refusal is not None:
                 await self._refuse(scope, receive, send, refusal, admin=is_admin)
                 return
-        if is_admin:
-            await self._admin_with_cors(scope, receive, send)
-        elif path == "/" and scope["type"] == "http":
+        if path in INDEX_PATHS and scope["type"] == "http" and (path != "/" or not self._root_claimed):
             await self._serve_index(scope, receive, send)
+        elif is_admin:
+            await self._admin_with_cors(scope, receive, send)
         else:
             await self._apis_with_cors(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, detail: str, *, admin: bool) -> None:
         path = scope.get("path", "")
-        mounted = None if admin or path == "/" else self._mount_for(path)
+        mounted = None if admin or (path == "/" and not self._root_claimed) else self._mount_for(path)
         if mounted is None:
             body = {"type": "about:blank", "title": "Forbidden", "status": 403, "detail": detail}
             response = Response(dump_json(body), 403, media_type="application/problem+json")
@@ -147,11 +151,18 @@ class MockApp:
         await response(scope, receive, send)
 
     def _mount_for(self, path: str) -> _MountedApi | None:
+        """The API of the longest base path that holds ``path``; among APIs sharing that base
+        path (contracts without ``servers``), the first that documents the path."""
+        found: list[_MountedApi] = []
         for mounted in self._mounts:
             base = mounted.source.contract.base_path
+            if found and len(base) < len(found[0].source.contract.base_path):
+                break
             if not base or path == base or path.startswith(base + "/"):
-                return mounted
-        return None
+                found.append(mounted)
+        if len(found) > 1:
+            return next((m for m in found if m.source.contract.allowed_methods(path)), found[0])
+        return found[0] if found else None
 
     def _admin_cors(self, app: ASGIApp) -> ASGIApp:
         origins = self.settings.admin_cors_origins

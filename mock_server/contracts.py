@@ -50,7 +50,7 @@ class Operation:
 @dataclass(frozen=True, eq=False)
 class Contract:
     name: str
-    path: Path
+    path: Path | str  # a file, or the URL it was fetched from
     spec: dict[str, Any]
     base_path: str
     operations: dict[str, Operation]
@@ -87,17 +87,48 @@ class Contract:
         return None
 
     @cached_property
+    def routing_order(self) -> list[str]:
+        """The path templates, concrete before templated: segment by segment, a literal segment
+        comes before a partly templated one (``fixed.{format}``), which comes before a whole
+        parameter (``{id}``); the document's order otherwise. A request path is matched against
+        them in this order, so ``/users/me`` wins over ``/users/{id}`` wherever each is listed."""
+        return sorted(self.spec.get("paths", {}), key=_specificity)
+
+    @cached_property
     def _path_patterns(self) -> list[tuple[re.Pattern[str], list[Operation]]]:
         """Each path's pattern, a literal segment before a template one (``/invoices/preview``
         before ``/invoices/{id}``), as Connexion routes them."""
         patterns = []
-        templates = sorted(self.spec.get("paths", {}), key=lambda t: [part.startswith("{") for part in t.split("/")])
-        for template in templates:
+        for template in self.routing_order:
             regex = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(self.base_path + template))
             operations = [o for o in self.operations.values() if o.path == template]
             operations.sort(key=lambda o: HTTP_METHODS.index(o.method))
             patterns.append((re.compile(regex), operations))
         return patterns
+
+    def empty_parameter(self, method: str, url_path: str) -> tuple[Operation, str] | None:
+        """The operation a path with an empty segment (``/things//parts``) would address if the
+        segment were filled, and the path parameter left empty; ``None`` if there is none."""
+        if "//" not in url_path:
+            return None
+        for template in self.routing_order:
+            names = re.findall(r"{([^}/]+)}", template)
+            regex = re.sub(r"\\{[^/]+?\\}", "([^/]*)", re.escape(self.base_path + template))
+            found = re.fullmatch(regex, url_path)
+            operation = next(
+                (o for o in self.operations.values() if (o.path, o.method) == (template, method.lower())), None
+            )
+            if found is not None and operation is not None:
+                empty = [name for name, value in zip(names, found.groups(), strict=True) if not value]
+                if empty:
+                    return operation, empty[0]
+        return None
+
+
+def _specificity(template: str) -> tuple[int, ...]:
+    return tuple(
+        0 if "{" not in segment else 2 if re.fullmatch(r"{[^}]+}", segment) else 1 for segment in template.split("/")
+    )
 
 
 def _operations(spec: dict[str, Any]) -> dict[str, Operation]:
@@ -118,8 +149,8 @@ def _operations(spec: dict[str, Any]) -> dict[str, Operation]:
     return operations
 
 
-def load_contract(path: Path) -> Contract:
-    """Read and index one contract file; raises :class:`ContractError` with the file's name."""
+def load_contract(path: Path | str) -> Contract:
+    """Read and index one contract file (or URL); raises :class:`ContractError` naming it."""
     try:
         loaded = oas.load_contract(path)
     except DocumentError as exc:
@@ -130,8 +161,8 @@ def load_contract(path: Path) -> Contract:
         spec = openapi31.inline_path_items(spec)
         routing_spec = openapi31.routing_view(spec)
     return Contract(
-        name=path.stem,
-        path=path.resolve(),
+        name=loaded.stem,
+        path=path.resolve() if isinstance(path, Path) else path,
         spec=spec,
         base_path=server_base_path(spec),
         operations=_operations(spec),

@@ -44,7 +44,7 @@ class ApiSource:
         return self.files.name
 
     @property
-    def fixtures_path(self) -> Path:
+    def fixtures_path(self) -> Path | str:
         """Where the fixtures came from (the contract when the API has no fixtures file)."""
         return self.files.fixtures or self.files.contract
 
@@ -52,7 +52,10 @@ class ApiSource:
 def registry(settings: MockSettings) -> files.Registry:
     try:
         found = files.Registry.discover(
-            contracts_dir=settings.contracts_dir, fixtures_dir=settings.fixtures_dir, api_dirs=settings.api_dirs
+            contracts_dir=settings.contracts_dir,
+            fixtures_dir=settings.fixtures_dir,
+            api_dirs=settings.api_dirs,
+            documents=settings.documents,
         )
     except files.RegistryError as exc:
         raise SetupError(str(exc)) from exc
@@ -110,7 +113,12 @@ def watched_files(settings: MockSettings) -> tuple[tuple[str, int, int], ...]:
         found = list(registry(settings))
     except SetupError:
         return ()  # a folder that vanished mid-edit: the next look will tell
-    paths = [p for source in found for p in (source.contract, source.fixtures, source.module_file("rules")) if p]
+    paths = [
+        p
+        for source in found
+        for p in (source.contract, source.fixtures, source.module_file("rules"))
+        if isinstance(p, Path)  # a URL is not watched
+    ]
     stamps = []
     for path in sorted(paths):
         with contextlib.suppress(OSError):

@@ -50,6 +50,8 @@ class MockError(Exception):
     ``code`` is the API's own error code when the raiser knows it (rules modules do); the
     renderer derives one from ``kind`` otherwise. ``extra`` carries API-specific fields such as
     Solvimon's ``resource_id``. ``headers`` go out whatever the renderer does (``Allow`` on a 405).
+    ``operation_id`` is the operation the failing request addressed, when the engine knows it
+    (set before rendering, so a renderer can answer what that operation documents).
     """
 
     def __init__(
@@ -71,6 +73,7 @@ class MockError(Exception):
         self.field = field
         self.extra: Mapping[str, Any] = extra or {}
         self.headers: Mapping[str, str] = headers or {}
+        self.operation_id: str | None = None
 
 
 @dataclass(frozen=True)

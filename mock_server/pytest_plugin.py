@@ -41,7 +41,7 @@ class MockServer:
         self.base_url = base_url
         self.admin = httpx.Client(base_url=f"{base_url}/__mock", timeout=30)
         self._index: list[dict[str, str]] = httpx.get(
-            base_url + "/", headers={"Accept": "application/json"}, timeout=30
+            base_url + "/__mock/", headers={"Accept": "application/json"}, timeout=30
         ).json()["apis"]
 
     def _ok(self, response: httpx.Response) -> Any:

@@ -88,5 +88,6 @@ class ApiRules:
     seed: Seeder
     # Served as Prism serves a contract: forced (Prefer) replies negotiate Accept (406 when
     # nothing documented is acceptable) and generated data takes schema defaults and examples
-    # at every level. The generic rules set it; rules modules keep their JSON-only answers.
+    # at every level, and a request body sent to an operation that documents none is refused
+    # with 415. The generic rules set it; rules modules keep their JSON-only answers.
     prism_compatible: bool = False

@@ -1,6 +1,7 @@
 """Settings of one mock server process.
 
-``contracts_dir`` / ``fixtures_dir`` replace the shipped contracts and fixtures when given;
+``contracts_dir`` / ``fixtures_dir`` replace the shipped contracts and fixtures when given, as
+``documents`` (files or URLs) replace the shipped contracts;
 ``api_dirs`` add APIs (see ``invoice_contracts.registry``).
 """
 
@@ -18,6 +19,9 @@ class MockSettings:
     port: int = 4010
     seed: int = 1
     contracts_dir: Path | None = None
+    # Contract files or http(s) URLs served as `prism mock FILE` serves one (instead of the
+    # shipped contracts, beside those of contracts_dir when it is given too).
+    documents: tuple[str, ...] = ()
     fixtures_dir: Path | None = None
     api_dirs: tuple[Path, ...] = ()
     validate_responses: bool = False

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -60,7 +62,7 @@ def start_server(*args: str, module: str = "mock_server", env: dict[str, str] | 
             stderr = process.stderr.read().decode() if process.stderr else ""
             raise RuntimeError(f"mock server exited with {process.returncode}: {stderr}")
         try:
-            if httpx.get(base_url + "/", timeout=1).status_code == 200:
+            if httpx.get(base_url + "/__mock/", timeout=1).status_code == 200:
                 return LiveServer(base_url, process, time.perf_counter() - started)
         except httpx.TransportError:
             time.sleep(0.05)
@@ -148,3 +150,16 @@ def in_process() -> Iterator[TestClient]:
     app = create_app(MockSettings(validate_responses=True))
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
+
+
+@contextlib.contextmanager
+def generic_mock(folder: Path, *args: str) -> Iterator[httpx.Client]:
+    """A real mock serving the contracts of ``folder`` generically, without fixtures files (so
+    any non-empty credential of the right form is accepted), responses checked; a client on it."""
+    with tempfile.TemporaryDirectory(prefix="no-fixtures-") as empty:
+        live = start_server("--contracts", str(folder), "--fixtures", empty, "--validate-responses", *args)
+        try:
+            with live.client() as client:
+                yield client
+        finally:
+            stop_server(live)

@@ -146,3 +146,12 @@ def test_lint_reports_the_repairs_as_errors_and_never_crashes() -> None:
     assert "operation-id-missing" in completed.stdout
     unquoted = [line for line in completed.stdout.splitlines() if "unquoted.yaml" in line]
     assert not [line for line in unquoted if "spec-invalid" in line]
+
+
+def test_a_content_key_that_is_no_media_type_object_is_dropped_with_a_warning() -> None:
+    loaded = load_contract(DATA / "content_keys.yaml")
+    pointer = "/paths/~1status/get/responses/200/content/description"
+    assert [w.pointer for w in loaded.warnings if w.invalid] == ["/paths/~1status/get/responses/200", pointer]
+    content = loaded.document["paths"]["/status"]["get"]["responses"]["200"]["content"]
+    assert list(content) == ["application/json"]
+    validate(loaded.document)

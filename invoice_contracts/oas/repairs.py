@@ -11,6 +11,7 @@ prints them as one line each and goes on.
 | ``paths`` (required in 3.0) | no paths |
 | an operation's ``responses`` | ``default`` with an empty description |
 | a response's ``description`` | an empty description |
+| a key of a response's ``content`` that is no media type object (``description: ok``) | dropped |
 | a parameter's ``schema`` and ``content`` | an empty schema (any value) |
 | a path parameter not marked ``required: true`` | required (a path segment is always there) |
 | a path template variable with no parameter | a required string path parameter |
@@ -84,6 +85,11 @@ class _Repairs:
         if isinstance(response, dict) and "$ref" not in response and not isinstance(response.get("description"), str):
             response["description"] = ""
             self.warn(pointer, "a response without description")
+        content = response.get("content") if isinstance(response, dict) else None
+        if isinstance(content, dict):
+            for key in [k for k, value in content.items() if not isinstance(value, dict)]:
+                del content[key]
+                self.warn(f"{pointer}/content/{escape_pointer(key)}", f"{key!r} is not a media type object; ignored")
 
     def parameter(self, parameter: Any, pointer: str) -> None:
         if not isinstance(parameter, dict) or "$ref" in parameter:

@@ -18,16 +18,18 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from invoice_contracts.oas import resolve_refs
+from invoice_contracts.oas import iter_operations, resolve_refs
 
 from ..errors import ErrorKind, ErrorRenderer, MockError, RenderedError
 from ..fakes import SchemaFaker, make_faker
+from ..serving.security import challenges
 from ..serving.validation31 import compiled_for
 from .lifecycle import properties_of
 
 __all__ = ["error_renderer"]
 
 PROBLEM = "application/problem+json"
+PREFER = "Prefer"  # the field of an error about the Prefer header, which is no invalid request
 _MESSAGE = {"message", "detail", "details", "description", "error_description", "msg", "error_message", "reason"}
 _CODE = {"code", "error_code", "errorcode", "type", "error", "kind", "error_type"}
 _STATUS = {"status", "code", "status_code", "statuscode", "http_status", "httpstatus"}
@@ -112,25 +114,47 @@ def _problem(error: MockError, status: int) -> dict[str, Any]:
     return body
 
 
-def _documented(spec: dict[str, Any]) -> dict[str, list[tuple[str, dict[str, Any], Any]]]:
-    """Status key (``"404"``, ``"4XX"``, ``"default"``) → the JSON bodies documented for it."""
-    found: dict[str, list[tuple[str, dict[str, Any], Any]]] = {}
-    for item in (spec.get("paths") or {}).values():
-        for operation in item.values():
-            if not isinstance(operation, dict) or "responses" not in operation:
+Bodies = dict[str, list[tuple[str, dict[str, Any], Any]]]
+
+
+def _bodies(spec: dict[str, Any], responses: dict[str, Any], found: Bodies) -> None:
+    """Add the error bodies of one operation's ``responses`` to ``found`` by status key
+    (``"404"``, ``"4xx"``, ``"default"``): JSON ones (an example without a schema counts), then
+    text ones with a string example (sent as written)."""
+    for status, entry in responses.items():
+        key = str(status).upper()
+        if not (key.startswith(("4", "5")) or key == "DEFAULT"):
+            continue
+        content_map = resolve_refs(spec, entry).get("content") or {}
+        ordered = sorted(content_map.items(), key=lambda item: "json" not in item[0])
+        for media_type, content in ordered:
+            if not isinstance(content, dict):
                 continue
-            for status, entry in operation["responses"].items():
-                key = str(status).upper()
-                if not (key.startswith(("4", "5")) or key == "DEFAULT"):
-                    continue
-                response = resolve_refs(spec, entry)
-                for media_type, content in (response.get("content") or {}).items():
-                    if "json" in media_type and isinstance(content.get("schema"), dict):
-                        example = content.get("example")
-                        if example is None and content.get("examples"):
-                            example = next(iter(content["examples"].values())).get("value")
-                        found.setdefault(key.lower(), []).append((media_type, content["schema"], example))
-    return found
+            example = content.get("example")
+            if example is None and content.get("examples"):
+                example = next(iter(content["examples"].values())).get("value")
+            schema = content.get("schema")
+            if "json" in media_type and (isinstance(schema, dict) or example is not None):
+                found.setdefault(key.lower(), []).append((media_type, schema or {}, example))
+            elif "json" not in media_type and isinstance(example, str):
+                found.setdefault(key.lower(), []).append((media_type, {"type": "string"}, example))
+
+
+def _documented(spec: dict[str, Any]) -> tuple[Bodies, dict[str, Bodies], dict[str, tuple[str, str]]]:
+    """The error bodies of the whole contract, those of each operation by operationId, and
+    each operation's path and method."""
+    everywhere: Bodies = {}
+    by_operation: dict[str, Bodies] = {}
+    where: dict[str, tuple[str, str]] = {}
+    for entry in iter_operations(spec):
+        operation = entry.operation
+        if not isinstance(operation.get("responses"), dict):
+            continue
+        operation_id = str(operation.get("operationId"))
+        where[operation_id] = (entry.path, entry.method)
+        _bodies(spec, operation["responses"], everywhere)
+        _bodies(spec, operation["responses"], by_operation.setdefault(operation_id, {}))
+    return everywhere, by_operation, where
 
 
 def _most_used(bodies: list[tuple[str, dict[str, Any], Any]]) -> tuple[str, dict[str, Any], Any]:
@@ -150,8 +174,9 @@ def _most_used(bodies: list[tuple[str, dict[str, Any], Any]]) -> tuple[str, dict
 
 def error_renderer(spec: dict[str, Any]) -> ErrorRenderer:
     """An :class:`~mock_server.errors.ErrorRenderer` for the error bodies ``spec`` documents."""
-    documented = _documented(spec)
+    documented, by_operation, where = _documented(spec)
     fake = SchemaFaker(spec, make_faker(0), datetime.now(UTC).replace(microsecond=0))
+    schemes = (spec.get("components") or {}).get("securitySchemes") or {}
 
     def shape(bodies: list[tuple[str, dict[str, Any], Any]]) -> _Shape:
         media_type, schema, example = _most_used(bodies)
@@ -159,28 +184,46 @@ def error_renderer(spec: dict[str, Any]) -> ErrorRenderer:
         return _Shape(resolved, example if example is not None else fake.generate(resolved), media_type, spec)
 
     shapes = {key: shape(bodies) for key, bodies in documented.items()}
+    own = {op: {key: shape(bodies) for key, bodies in found.items()} for op, found in by_operation.items()}
     client_errors = [body for key, bodies in documented.items() if key.startswith("4") for body in bodies]
     fallback = shapes.get("default") or (shape(client_errors) if client_errors else None)
-    statuses = _statuses(spec)
-    validation_status = 422 if "422" in statuses and "400" not in statuses else 400
+    documented_statuses = {
+        str(status) for path, method in where.values() for status in _statuses_of(spec, path, method)
+    }
+    validation_status = 422 if "422" in documented_statuses and "400" not in documented_statuses else 400
+
+    def headers(error: MockError) -> dict[str, str]:
+        if error.kind is not ErrorKind.UNAUTHORIZED or error.operation_id not in where:
+            return {}
+        path, method = where[error.operation_id]
+        node = spec["paths"][path][method]
+        challenge = challenges(node.get("security", spec.get("security") or []), schemes)
+        return {"WWW-Authenticate": challenge} if challenge else {}
 
     def render(error: MockError) -> RenderedError:
         status = error.status
-        if status == 400 and error.kind in (ErrorKind.VALIDATION, ErrorKind.MISSING_PARAMETER):
-            status = validation_status
-        chosen = shapes.get(str(status)) or shapes.get(f"{str(status)[0]}xx") or fallback
+        addressed = where.get(error.operation_id or "")
+        mine = own.get(error.operation_id or "", {})
+        invalid = status == 400 and error.kind in (ErrorKind.VALIDATION, ErrorKind.MISSING_PARAMETER)
+        if invalid and addressed is not None and error.field != PREFER:
+            # An invalid request (Prism's order): the operation's 422, else its 400, else a
+            # 422 problem+json of our own.
+            statuses = _statuses_of(spec, *addressed)
+            status = next((int(s) for s in ("422", "400") if s in statuses), 422)
+            chosen = mine.get(str(status))
+        elif str(status) in mine:
+            chosen = mine[str(status)]
+        else:
+            if invalid:
+                status = validation_status
+            chosen = shapes.get(str(status)) or shapes.get(f"{str(status)[0]}xx") or fallback
+        extra = headers(error)
         if chosen is None:
-            return RenderedError(status, _problem(error, status), {"Content-Type": PROBLEM})
-        return RenderedError(status, chosen.fill(error, status), {"Content-Type": chosen.media_type})
+            return RenderedError(status, _problem(error, status), {"Content-Type": PROBLEM, **extra})
+        return RenderedError(status, chosen.fill(error, status), {"Content-Type": chosen.media_type, **extra})
 
     return render
 
 
-def _statuses(spec: dict[str, Any]) -> set[str]:
-    return {
-        str(status)
-        for item in (spec.get("paths") or {}).values()
-        for operation in item.values()
-        if isinstance(operation, dict)
-        for status in operation.get("responses") or {}
-    }
+def _statuses_of(spec: dict[str, Any], path: str, method: str) -> set[str]:
+    return {str(status) for status in spec["paths"][path][method].get("responses") or {}}

@@ -32,11 +32,12 @@ from ..rules import Call, Handler, Reply
 from ..state.idempotency import IdempotencyCache
 from ..state.mock_state import FIXED_EPOCH, MockState
 from .access import AccessMiddleware, caller_of
-from .auth import security_map
 from .connexion_app import AsyncApp
 from .encoding import EncodingCache, dump_json
 from .media import is_json
 from .prefer import QueryParameterFilter, forced_reply
+from .routing import RouteCheck, connexion_document
+from .security import security_map
 from .selection import documented_status
 from .uri_parsing import ExplodedArrayURIParser
 from .validation import validator_map
@@ -99,26 +100,39 @@ def build_api_app(source: ApiSource, state: MockState, responder: Responder) -> 
         if op_id in contract.operations
     }
     app.add_api(
-        contract.connexion_spec,
+        connexion_document(contract),
         base_path=contract.base_path,
         resolver=Resolver(function_resolver=endpoints.__getitem__),
         security_map=security_map(
             contract.name, state.credentials, contract.spec.get("components", {}).get("securitySchemes", {})
         ),
     )
+    app.add_middleware(
+        RouteCheck,
+        position=MiddlewarePosition.BEFORE_SECURITY,
+        contract=contract,
+        refuse_undocumented_bodies=rules.prism_compatible,
+    )
     app.add_middleware(AccessMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, contract=contract)
 
     async def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         error = error_from(exc)
+        if error.operation_id is None:
+            addressed = contract.match(request.method, request.url.path)
+            error.operation_id = addressed.operation_id if addressed is not None else None
         if error.kind is ErrorKind.METHOD_NOT_ALLOWED:
             # Starlette lists only the first matching route's methods; the contract knows them all.
             error.headers = {"Allow": ", ".join(contract.allowed_methods(request.url.path))}
         rendered = rules.render_error(error)
+        headers = {**error.headers, **rendered.headers}
+        media_type = next((v for k, v in headers.items() if k.lower() == "content-type"), JSON)
+        # A documented text error (``text/plain: {example: ...}``) goes out as its own bytes.
+        as_text = isinstance(rendered.body, str) and "json" not in media_type
         return ConnexionResponse(
             status_code=rendered.status,
-            body=dump_json(rendered.body),
-            mimetype=JSON,
-            headers={**error.headers, **rendered.headers},
+            body=rendered.body.encode("utf-8") if as_text else dump_json(rendered.body),
+            mimetype=media_type,
+            headers=headers,
         )
 
     for exception_class in (MockError, ProblemException, HTTPException, Exception):

@@ -1,9 +1,6 @@
-"""Credentials, principals and the Connexion security handlers that check them.
+"""Credentials and principals: who may call, with which secret (compared in constant time).
 
-Connexion finds a scheme's check function by a dotted name in the contract
-(``x-apikeyInfoFunc`` ...); the contracts are vendor documents and must not name our code, so
-:func:`security_map` hands Connexion handler classes whose check function is bound to this
-process's :class:`CredentialRegistry` instead. Secrets are compared in constant time.
+The Connexion security handlers that check them are in ``security.py``.
 
 The principal a check finds is also written into the request's ASGI scope under
 :data:`PRINCIPAL_SCOPE_KEY`, our own key, so that what runs after authentication
@@ -16,15 +13,9 @@ from __future__ import annotations
 import base64
 import hmac
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from connexion.security import (
-    ApiKeySecurityHandler,
-    BasicSecurityHandler,
-    BearerSecurityHandler,
-)
 
 __all__ = [
     "ALL_PERMISSIONS",
@@ -35,7 +26,7 @@ __all__ = [
     "Principal",
     "SecretCarriers",
     "presenting_headers",
-    "security_map",
+    "record_principal",
 ]
 
 ALL_PERMISSIONS = "*"
@@ -154,15 +145,18 @@ class SecretCarriers:
 
 
 def presenting_headers(scheme: Mapping[str, Any], secret: str) -> dict[str, str]:
-    """The request headers that present ``secret`` for a security scheme (``user:password`` for Basic)."""
-    if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-        return {str(scheme["name"]): secret}
-    if str(scheme.get("scheme", "")).lower() == "basic":
+    """The request headers that present ``secret`` for a security scheme (``user:password`` for
+    Basic); none for an API key in the query, which no header carries."""
+    if scheme.get("type") == "apiKey":
+        where, name = scheme.get("in"), str(scheme.get("name", ""))
+        return {name: secret} if where == "header" else {"Cookie": f"{name}={secret}"} if where == "cookie" else {}
+    word = str(scheme.get("scheme", "")).lower() if scheme.get("type") == "http" else "bearer"
+    if word == "basic":
         return {"Authorization": "Basic " + base64.b64encode(secret.encode()).decode()}
-    return {"Authorization": f"Bearer {secret}"}
+    return {"Authorization": f"{word.capitalize()} {secret}"}
 
 
-def _token_info(principal: Principal | None, request: Any) -> dict[str, Any] | None:
+def record_principal(principal: Principal | None, request: Any) -> dict[str, Any] | None:
     """Connexion's answer for a check, with the principal recorded in the request's scope.
 
     Connexion passes the request to a check function that takes a ``request`` argument; if a
@@ -175,48 +169,3 @@ def _token_info(principal: Principal | None, request: Any) -> dict[str, Any] | N
     if isinstance(scope, dict):
         scope[PRINCIPAL_SCOPE_KEY] = principal
     return {"sub": principal.name}
-
-
-def _handler_class(base: type, check: Callable[..., dict[str, Any] | None]) -> type:
-    def resolve(self: object, security_scheme: dict[str, Any]) -> Callable[..., Any]:
-        return check
-
-    return type(f"Mock{base.__name__}", (base,), {"_resolve_func": resolve})
-
-
-def security_map(api: str, registry: CredentialRegistry, schemes: Mapping[str, Any]) -> dict[str, type]:
-    """Connexion ``security_map`` that checks the contract's schemes against ``registry``.
-
-    Connexion keys handlers by scheme *type*, so a contract may declare at most one scheme of
-    each type (true of all our contracts; checked here).
-    """
-    by_type: dict[str, str] = {}
-    for name, scheme in schemes.items():
-        kind = str(scheme.get("scheme", scheme["type"])).lower() if scheme["type"] == "http" else scheme["type"]
-        if kind in by_type:
-            raise ValueError(f"{api}: two security schemes of type {kind}: {by_type[kind]}, {name}")
-        by_type[kind] = name
-
-    handlers: dict[str, type] = {}
-    if "apiKey" in by_type:
-        scheme_name = by_type["apiKey"]
-
-        def check_api_key(api_key: str, required_scopes: object = None, request: Any = None) -> dict[str, Any] | None:
-            return _token_info(registry.authenticate(api, scheme_name, api_key), request)
-
-        handlers["apiKey"] = _handler_class(ApiKeySecurityHandler, check_api_key)
-    if "bearer" in by_type:
-        bearer_scheme = by_type["bearer"]
-
-        def check_bearer(token: str, request: Any = None) -> dict[str, Any] | None:
-            return _token_info(registry.authenticate(api, bearer_scheme, token), request)
-
-        handlers["bearer"] = _handler_class(BearerSecurityHandler, check_bearer)
-    if "basic" in by_type:
-        basic_scheme = by_type["basic"]
-
-        def check_basic(username: str, password: str, request: Any = None) -> dict[str, Any] | None:
-            return _token_info(registry.authenticate(api, basic_scheme, f"{username}:{password}"), request)
-
-        handlers["basic"] = _handler_class(BasicSecurityHandler, check_basic)
-    return handlers

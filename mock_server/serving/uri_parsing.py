@@ -1,33 +1,94 @@
-"""Query parsing that keeps repeated form-exploded array values intact.
+"""Query parsing for every parameter style OpenAPI 3.0 defines, on top of Connexion's parser.
 
-Connexion joins the values of a repeated ``style: form, explode: true`` array parameter with
-commas and splits the result on commas again, so ``?statuses=a,b&statuses=c`` becomes three
-items and an over-long item containing a comma slips past ``maxLength``. This parser keeps each
-repeated value as one item; every other parameter goes through Connexion unchanged.
+Connexion limitations worked around here (each with a test in tests/test_mock_parameters.py
+or tests/test_mock_solvimon.py):
+
+- it joins the values of a repeated ``style: form, explode: true`` array parameter with commas
+  and splits the result on commas again, so ``?statuses=a,b&statuses=c`` became three items and
+  an over-long item containing a comma slipped past ``maxLength``: each repeated value stays
+  one item;
+- a ``style: form`` object parameter was never assembled: exploded (``?offset=1&limit=5`` for
+  ``page``, the default for a query object) its properties are separate query keys, unexploded
+  (``?page=offset,1,limit,5``) they are name,value pairs; both became "missing" or "not an
+  object", so valid requests were refused (400);
+- a parameter schema without a top-level ``type`` (``allOf: [{type: integer}, {minimum: 1}]``)
+  made Connexion's coercion raise ``KeyError`` (a 500): the document handed to Connexion
+  (``routing.connexion_document``) states the type its composition implies
+  (:func:`implied_type`), which validates exactly the same values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from connexion.exceptions import TypeValidationError
 from connexion.uri_parsing import OpenAPIURIParser
 from connexion.utils import coerce_type
 
-__all__ = ["ExplodedArrayURIParser"]
+__all__ = ["ExplodedArrayURIParser", "implied_type"]
+
+
+def implied_type(schema: Mapping[str, Any], depth: int = 0) -> str | None:
+    """The JSON type a schema without a top-level ``type`` implies through its composition:
+    any ``allOf`` member's, or the one every ``oneOf``/``anyOf`` member agrees on."""
+    if "type" in schema:
+        return str(schema["type"])
+    if depth > 8:
+        return None
+    for member in schema.get("allOf") or ():
+        found = implied_type(member, depth + 1) if isinstance(member, Mapping) else None
+        if found is not None:
+            return found
+    for keyword in ("oneOf", "anyOf"):
+        members = [m for m in schema.get(keyword) or () if isinstance(m, Mapping)]
+        types = {implied_type(member, depth + 1) for member in members}
+        if members and len(types) == 1:
+            return types.pop()
+    return "object" if "properties" in schema else None
 
 
 class ExplodedArrayURIParser(OpenAPIURIParser):
-    def _is_exploded_form_array(self, name: str) -> bool:
+    def _style(self, name: str) -> tuple[str, bool, dict[str, Any]]:
         definition = self.param_defns.get(name) or {}
-        schema = definition.get("schema") or {}
-        style = definition.get("style", "form")
-        return bool(schema.get("type") == "array" and style == "form" and definition.get("explode", True))
+        style = str(definition.get("style", "form"))
+        return style, bool(definition.get("explode", style == "form")), definition.get("schema") or {}
+
+    def _is_exploded_form_array(self, name: str) -> bool:
+        style, explode, schema = self._style(name)
+        return bool(schema.get("type") == "array" and style == "form" and explode)
+
+    def _form_objects(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``params`` with each ``style: form`` object parameter assembled from its parts."""
+        assembled = dict(params)
+        for name in self.param_defns:
+            style, explode, schema = self._style(name)
+            if style != "form" or schema.get("type") != "object":
+                continue
+            if not explode:
+                if name in params:
+                    parts = str(params[name][-1]).split(",")
+                    assembled[name] = [dict(zip(parts[::2], parts[1::2], strict=False))]
+                continue
+            properties = schema.get("properties") or {}
+            declared = set(self.param_defns)
+            keys = [
+                key
+                for key in params
+                if key in properties or (not properties and schema.get("additionalProperties") and key not in declared)
+            ]
+            if keys and name not in params:
+                assembled[name] = [{key: params[key][-1] for key in keys}]
+                for key in keys:
+                    if key not in declared:
+                        del assembled[key]
+        return assembled
 
     def resolve_params(self, params: dict[str, Any], _in: str) -> dict[str, Any]:
         if _in != "query":
             resolved: dict[str, Any] = super().resolve_params(params, _in)
             return resolved
+        params = self._form_objects(params)
         exploded = {name: values for name, values in params.items() if self._is_exploded_form_array(name)}
         resolved = super().resolve_params({k: v for k, v in params.items() if k not in exploded}, _in)
         for name, values in exploded.items():
