@@ -60,11 +60,12 @@ def _follow_all(session: Session, context: Context) -> None:
     expect_none(context, problems, "links lead elsewhere")
 
 
-def _get(context: Context, url: str, done: set[str]) -> httpx.Response | None:
-    if url in done:
+def _get(context: Context, url: str, done: set[str], seen: Seen) -> httpx.Response | None:
+    """``url`` read as the caller of ``seen`` (its credential and tenant), once per caller."""
+    if f"{seen.who} {url}" in done:
         return None
-    done.add(url)
-    return context.get(url)
+    done.add(f"{seen.who} {url}")
+    return context.get(url, anonymous=True, headers=dict(seen.auth))
 
 
 def _location(session: Session, context: Context, seen: Seen, done: set[str]) -> list[Problem]:
@@ -77,7 +78,7 @@ def _location(session: Session, context: Context, seen: Seen, done: set[str]) ->
     }
     source = f"#{seen.operation.pointer}/responses/{status}" + ("/headers/Location" if documented else "")
     url = urljoin(str(seen.response.url), location)
-    response = _get(context, url, done)
+    response = _get(context, url, done, seen)
     if response is None:
         return []
     what = f"the Location {location} of {seen.operation.operation_id} ({seen.response.request.url.path})"
@@ -114,7 +115,7 @@ def _links(session: Session, context: Context, seen: Seen, done: set[str]) -> li
         except (KeyError, IndexError, TypeError, ValueError):
             continue  # the response has nothing there (an empty list's first item)
         path = read.url_path({**(read.fixed_path_values() or {}), **values})
-        response = _get(context, context.url(path), done)
+        response = _get(context, context.url(path), done, seen)
         if response is None:
             continue
         source = f"#{seen.operation.pointer}/responses/{status}/links/{name}"
@@ -155,35 +156,42 @@ def _link_object(listop: ListOperation) -> str | None:
 def _paging_links(
     session: Session, context: Context, listop: ListOperation, seen: Seen, done: set[str]
 ) -> list[Problem]:
-    links: dict[str, str] = {}
+    """The response's paging links keep its filters, sort and size; the same page read again now
+    (the list may have changed since) has links that answer 200 and lead where they say."""
     holder = _link_object(listop)
-    if holder is not None and isinstance(seen.body, dict):
-        links.update({k: v for k, v in (seen.body.get(holder) or {}).items() if isinstance(v, str) and v})
-    links.update({rel: value["url"] for rel, value in seen.response.links.items() if rel in PAGING_RELS})
-    if not links:
-        return []
     body = f"/content/application~1json/schema/properties/{holder}" if holder else ""
     source = f"#{listop.operation.pointer}/responses/200{body}"
     paging = detect_paging(listop)
     position = paging.position[0] if paging and paging.position else None
     asked = {k: v for k, v in _query(str(seen.response.request.url)).items() if k != position}
-    shown = {identity(listop, item) for item in listop.items(seen.body)}
     found = []
-    for rel, raw in links.items():
-        url = urljoin(str(seen.response.url), raw)
-        query = _query(url)
-        lost = {k: v for k, v in asked.items() if query.get(k) != v}
+    for rel, raw in _paging_urls(listop, holder, seen.body, seen.response).items():
+        lost = {k: v for k, v in asked.items() if _query(raw).get(k) != v}
         if lost:
             found.append(f"{rel} link {raw} of {seen.response.request.url} drops or changes {lost}")
-        response = _get(context, url, done)
-        if response is None:
-            continue
-        if response.status_code != 200:
-            found.append(f"{rel} link {raw} answers {response.status_code}")
-            continue
-        items = {identity(listop, item) for item in listop.items(context.json(response))}
-        if normalized(rel) in SAME_ITEMS and items != shown:
-            found.append(f"{rel} link {raw} shows other items than the page it is on")
-        if normalized(rel) in OTHER_ITEMS and items & shown:
-            found.append(f"{rel} link {raw} shows items of the page it is on: the walk would repeat")
+    again = _get(context, str(seen.response.request.url), done, seen)
+    if again is not None and again.status_code == 200:
+        page = context.json(again)
+        shown = {identity(listop, item) for item in listop.items(page)}
+        for rel, url in _paging_urls(listop, holder, page, again).items():
+            response = _get(context, url, done, seen)
+            if response is None:
+                continue
+            if response.status_code != 200:
+                found.append(f"{rel} link {url} answers {response.status_code}")
+                continue
+            items = {identity(listop, item) for item in listop.items(context.json(response))}
+            if normalized(rel) in SAME_ITEMS and items != shown:
+                found.append(f"{rel} link {url} shows other items than the page it is on")
+            if normalized(rel) in OTHER_ITEMS and items & shown:
+                found.append(f"{rel} link {url} shows items of the page it is on: the walk would repeat")
     return [Problem(message, source) for message in found]
+
+
+def _paging_urls(listop: ListOperation, holder: str | None, body: Any, response: httpx.Response) -> dict[str, str]:
+    """The paging links of one response (body link object, ``Link`` header), as absolute URLs."""
+    links: dict[str, str] = {}
+    if holder is not None and isinstance(body, dict):
+        links.update({k: v for k, v in (body.get(holder) or {}).items() if isinstance(v, str) and v})
+    links.update({rel: value["url"] for rel, value in response.links.items() if rel in PAGING_RELS})
+    return {rel: urljoin(str(response.url), url) for rel, url in links.items()}

@@ -32,7 +32,12 @@ class Seen:
     operation: Operation
     values: dict[str, str]  # the path parameters of the request
     response: httpx.Response
-    who: str  # whose request it was: its credential and tenant headers (records of two tenants may share ids)
+    auth: tuple[tuple[str, str], ...]  # the request's credential and tenant headers
+
+    @property
+    def who(self) -> str:
+        """Whose request it was (records of two tenants may share ids)."""
+        return "|".join(f"{name}={value}" for name, value in self.auth)
 
     @property
     def ok(self) -> bool:
@@ -97,8 +102,8 @@ def observed(session: Session, context: Context) -> list[Seen]:
         matched = match(session, context, response.request.method, response.request.url.path)
         if matched is not None:
             headers = response.request.headers
-            who = "|".join(f"{name}={headers.get(name, '')}" for name in sorted(private))
-            found.append(Seen(index, sent, matched[0], matched[1], response, who))
+            auth = tuple((name, headers[name]) for name in sorted(private) if name in headers)
+            found.append(Seen(index, sent, matched[0], matched[1], response, auth))
     return found
 
 
