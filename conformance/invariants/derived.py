@@ -82,15 +82,15 @@ def _check(session: Session, derivation: Derivation, context: Context) -> None:
                 record.listop.read is not None and record.listop.read.operation_id in derivation.operations
             ):
                 judge(f"{seen.operation.operation_id} {seen.response.request.url.path} ({record.key})", record.fields)
-        listop = session.owning_list(seen.operation)
-        if not seen.operation.safe and seen.ok and listop in lists and listop is not None and listop.read is not None:
-            key = seen.values.get(listop.read.path_params[-1])
+        owner = session.owning_list(seen.operation)
+        if not seen.operation.safe and seen.ok and owner in lists and owner is not None and owner.read is not None:
+            key = seen.values.get(owner.read.path_params[-1])
             if key is not None:
-                addressed[listop.read_path(key)] = listop
-    for path, listop in list(addressed.items())[:REREADS]:
+                addressed[owner.read_path(key)] = owner
+    for path, owner in list(addressed.items())[:REREADS]:
         response = context.get(path)
         if response.status_code == 200:
-            judge(f"{path}, read again after the run's writes", listop.read_record(context.json(response)))
+            judge(f"{path}, read again after the run's writes", owner.read_record(context.json(response)))
     expect_none(context, problems, f"{derivation.name} ({seen_records} records seen)")
 
 

@@ -61,24 +61,26 @@ def one_tax_per_rate(invoice: dict[str, Any]) -> list[str]:
 
 
 def totals_from_lines(invoice: dict[str, Any]) -> list[str]:
-    """Each line: net_total = net x qty, discounted = net_total x (1 - discount), gross =
-    discounted x (1 + tax_rate), each to the cent; the invoice: net_total and gross_total the sums
-    of its lines' discounted net and gross totals, each tax the sum of its lines' discounted net x rate."""
+    """Each line: net_total = net x qty, discounted_net_total = net_total x (1 - discount),
+    gross_total = discounted_net_total x (1 + tax_rate), each to the cent; the invoice: net_total
+    and gross_total the sums of its lines' discounted net and gross totals, each tax the sum of
+    its lines' discounted net x rate."""
     if "line_items" not in invoice:
         return []
     problems = []
     by_rate: dict[Decimal, Decimal] = {}
     for index, line in enumerate(invoice["line_items"]):
         qty, rate = Decimal(str(line.get("qty", 0))), Decimal(str(line.get("tax_rate", 0)))
-        exact = _cents(line.get("net")) * qty
-        discounted = exact * (1 - Decimal(str(line.get("discount", 0))))
-        for key, value, slack in (
-            ("net_total", exact, Decimal("0.5")),
-            ("discounted_net_total", discounted, Decimal("0.5")),
-            ("gross_total", discounted * (1 + rate), Decimal(1)),
+        net, discounted = _cents(line.get("net_total")), _cents(line.get("discounted_net_total"))
+        # Each step from the previous one as the line shows it (rounded or not before the next
+        # step, both are read): a cent of slack where a rounded amount is multiplied on.
+        for key, value, wanted, slack in (
+            ("net_total", net, _cents(line.get("net")) * qty, Decimal("0.5")),
+            ("discounted_net_total", discounted, net * (1 - Decimal(str(line.get("discount", 0)))), Decimal(1)),
+            ("gross_total", _cents(line.get("gross_total")), discounted * (1 + rate), Decimal(1)),
         ):
-            if abs(_cents(line.get(key)) - value) > slack:
-                problems.append(f"line {index} {key} is {_cents(line.get(key))} cents, not {value:.2f}")
+            if abs(value - wanted) > slack:
+                problems.append(f"line {index} {key} is {value} cents, not {wanted:.2f}")
         by_rate[rate] = by_rate.get(rate, Decimal(0)) + _cents(line.get("discounted_net_total")) * rate
     lines = invoice["line_items"]
     for key, part in (("net_total", "discounted_net_total"), ("gross_total", "gross_total")):
