@@ -144,10 +144,16 @@ def test_read_only_skips_every_write_with_the_reason(live_server: LiveServer) ->
     ).with_contract()
     with httpx.Client(timeout=30) as client:
         results = list(run_invariants(target, client, RunOptions(read_only=True)))
-    writes = [r for r in results if "write" in r.name or "back equal" in r.name]
-    assert len(writes) == 6
-    assert all(r.status is Status.SKIP and r.message == "writes; skipped in a read-only run" for r in writes)
+    writes = [r for r in results if r.status is Status.SKIP]
+    assert all(r.message == "writes; skipped in a read-only run" for r in writes), [r.message for r in writes]
+    skipped = {r.name.split(":")[0] for r in writes}
+    assert skipped >= {
+        "postInvoicesByResourceIdCredit",
+        "postInvoicesByResourceIdRefund",
+        "postInvoicesByResourceIdRefresh",
+    }, skipped
     assert all(r.status is Status.PASS for r in results if r not in writes), [r.message for r in results]
+    assert any("every item listed equals the record" in r.name for r in results if r.status is Status.PASS)
 
 
 # Cursor- and Link-paged APIs: no contract of the project pages either way, so small ones are
