@@ -58,6 +58,7 @@ def part_writes(session: Session, listop: ListOperation) -> list[Operation]:
 
 
 def _check(session: Session, derivation: Derivation, context: Context) -> None:
+    context.cite(derivation.rests_on, inferred=derivation.inferred)
     problems: list[Problem] = []
     seen_records = 0
 

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from functools import partial
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from ..scenarios import Context, Scenario, Skip
 from .contract import Operation
 from .edge_values import edge_values
-from .links import ReadBack, evaluate, read_backs
+from .links import LOCATION, ReadBack, evaluate, read_backs
+from .observed import match
 from .problems import Problem, expect_none
 from .read_paths import view_parameters
 from .session import Session, identity
@@ -103,7 +105,7 @@ def _check(session: Session, read_back: ReadBack, compared: Comparison, context:
         found = differences({name: value}, resource, {"properties": {name: schema}})
         problems += [Problem(f"{name}={_short(value)}: {d}", read_back.source, _blank(value)) for d in found]
         if write.method == "POST":
-            created.append((_created_id(read_back, values, body, response), name, value))
+            created.append((_created_id(session, context, read_back, values, body, response), name, value))
     if not accepted:
         raise Skip(f"{write.operation_id} refused every value at the schema's edges")
     problems += _through_the_list(session, context, read_back, compared, created)
@@ -124,12 +126,24 @@ def _filled(session: Session, context: Context, read_back: ReadBack, compared: C
     return {k for k, v in resource.items() if k not in compared.sent and v not in (None, "", [], {})}
 
 
-def _created_id(read_back: ReadBack, values: dict[str, Any], body: Any, response: httpx.Response) -> Any:
+def _created_id(
+    session: Session,
+    context: Context,
+    read_back: ReadBack,
+    values: dict[str, Any],
+    body: Any,
+    response: httpx.Response,
+) -> Any:
+    """The id of the record a create made: the read-back's parameter, or the id its Location names."""
     expression = read_back.parameters.get(read_back.read.path_params[-1])
     try:
-        return evaluate(expression, values, body, response)
+        found = evaluate(expression, values, body, response)
     except (KeyError, IndexError, TypeError, ValueError):
         return None
+    if expression == LOCATION:
+        matched = match(session, context, "GET", urlsplit(urljoin(str(response.url), str(found))).path)
+        return matched[1].get(read_back.read.path_params[-1]) if matched else None
+    return found
 
 
 def _through_the_list(
