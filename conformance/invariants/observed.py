@@ -95,21 +95,30 @@ def match(session: Session, context: Context, method: str, path: str) -> tuple[O
 
 
 def observed(session: Session, context: Context) -> list[Seen]:
-    """Every response of the run so far that an operation of the contract answered, in order."""
-    found = []
+    """Every response of the run so far that an operation of the contract answered, in order
+    (read once: the session keeps what it read)."""
     private = context.target.secret_headers | {name.lower() for name in context.target.tenant_headers}
-    for index, (sent, response) in enumerate(context.options.seen):
+    every = context.options.seen
+    for index in range(session.seen_upto, len(every)):
+        sent, response = every[index]
         matched = match(session, context, response.request.method, response.request.url.path)
         if matched is not None:
             headers = response.request.headers
             auth = tuple((name, headers[name]) for name in sorted(private) if name in headers)
-            found.append(Seen(index, sent, matched[0], matched[1], response, auth))
-    return found
+            session.seen.append(Seen(index, sent, matched[0], matched[1], response, auth))
+    session.seen_upto = len(every)
+    return list(session.seen)
 
 
 def records(session: Session, seen: Seen) -> list[Record]:
     """The records of the contract's lists that one response shows: a list's items, the record a
     read answers, or the one a write answers with the read's schema."""
+    if seen.index not in session.shown:
+        session.shown[seen.index] = _records(session, seen)
+    return list(session.shown[seen.index])
+
+
+def _records(session: Session, seen: Seen) -> list[Record]:
     if not seen.ok or seen.body is None:
         return []
     found = []

@@ -48,6 +48,11 @@ class Session:
     lists: list[ListOperation] = field(default_factory=list)
     known: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # operationId → path values linked to it
     pack: ScenarioPack | None = None  # the API's derivations and action checks, if it has a pack
+    # The responses of the run read through the contract so far (see observed.py), and the
+    # records each shows by its index: each body is decoded and matched once.
+    seen: list[Any] = field(default_factory=list)
+    seen_upto: int = 0
+    shown: dict[int, list[Any]] = field(default_factory=dict)
     _full: dict[tuple[str, str], FullWalk] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

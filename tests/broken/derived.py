@@ -46,6 +46,13 @@ def _links_without_filters(body: Any) -> Any:
     return body
 
 
+def _stored(call: Call) -> dict[str, Any]:
+    """A private copy of the customer invoice the call addresses (it exists: the handler answered)."""
+    found = call.tx.get(keyline.CUSTOMER_INVOICES, call.params["id"])
+    assert found is not None
+    return copy.deepcopy(found)
+
+
 def _truncating_custom_text(original: Handler) -> Handler:
     def handler(call: Call) -> Reply:
         fields = dict(call.body["customer_invoice"])
@@ -61,7 +68,7 @@ def _tax_entry_per_added_line(original: Handler) -> Handler:
 
     def handler(call: Call) -> Reply:
         reply = original(call)
-        invoice = copy.deepcopy(call.tx.get(keyline.CUSTOMER_INVOICES, call.params["id"]))
+        invoice = _stored(call)
         line = reply.body
         amount = Decimal(line["discounted_net_total"]["cent_amount"]) * Decimal(str(line["tax_rate"]))
         invoice["taxes"].append(
@@ -88,7 +95,7 @@ def _put_keeps_updated_at(original: Handler) -> Handler:
         before = call.tx.get(keyline.CUSTOMER_INVOICES, call.params["id"])
         reply = original(call)
         if before is not None:
-            after = copy.deepcopy(call.tx.get(keyline.CUSTOMER_INVOICES, call.params["id"]))
+            after = _stored(call)
             after["updated_at"] = before["updated_at"]
             call.tx.put(keyline.CUSTOMER_INVOICES, after["id"], after)
         return reply
