@@ -69,7 +69,12 @@ def _check(
         kind = action.kind(source) if action.kind else "any"
         kinds[kind] += 1
         problems += [
-            Problem(f"{operation.operation_id} on {key} ({kind}): {found}", action.rests_on, action.inferred)
+            Problem(
+                f"{operation.operation_id} on {key} ({kind}): {found}",
+                action.rests_on,
+                action.inferred,
+                result.response,
+            )
             for found in action.check(source, listop.read_record(result.body))
         ]
     expect_none(context, problems, f"{action.name} ({dict(kinds)} results)")

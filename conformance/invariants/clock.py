@@ -95,18 +95,20 @@ def _check(
             made, moved = _instant(fields.get(created)) if created else None, _instant(fields.get(updated))
             where = f"{record.key} in {seen.operation.operation_id} ({seen.response.request.url.path})"
             if made and moved and made > moved:
-                problems.append(Problem(f"{where}: {created} {made} is after {updated} {moved}", source, guess))
+                problems.append(
+                    Problem(f"{where}: {created} {made} is after {updated} {moved}", source, guess, seen.response)
+                )
             if key in last:
                 index, before = last[key]
                 if created and fields.get(created) and before.get(created) and _instant(before.get(created)) != made:
                     message = f"{where}: {created} changed from {before.get(created)} to {fields.get(created)}"
-                    problems.append(Problem(message, source, guess))
+                    problems.append(Problem(message, source, guess, seen.response))
                 quiet = not any(index < w <= seen.index for w in writes)
                 if quiet and before.get(updated) and moved and _instant(before.get(updated)) != moved:
                     message = (
                         f"{where}: {updated} moved from {before.get(updated)} to {fields.get(updated)} with no write"
                     )
-                    problems.append(Problem(message, source, guess))
+                    problems.append(Problem(message, source, guess, seen.response))
             last[key] = (seen.index, fields)
     expect_none(context, problems, f"{updated} of {listop.operation_id}'s records")
 

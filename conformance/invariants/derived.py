@@ -14,6 +14,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+import httpx
+
 from ..scenarios import Context, Derivation, Scenario
 from .bodies import request_body
 from .contract import ListOperation, Operation
@@ -62,12 +64,12 @@ def _check(session: Session, derivation: Derivation, context: Context) -> None:
     problems: list[Problem] = []
     seen_records = 0
 
-    def judge(where: str, record: Any) -> None:
+    def judge(where: str, record: Any, response: httpx.Response | None = None) -> None:
         nonlocal seen_records
         if isinstance(record, dict):
             seen_records += 1
             problems.extend(
-                Problem(f"{where}: {found}", derivation.rests_on, derivation.inferred)
+                Problem(f"{where}: {found}", derivation.rests_on, derivation.inferred, response)
                 for found in derivation.check(record)
             )
 
@@ -82,7 +84,8 @@ def _check(session: Session, derivation: Derivation, context: Context) -> None:
             if seen.operation.operation_id in derivation.operations or (
                 record.listop.read is not None and record.listop.read.operation_id in derivation.operations
             ):
-                judge(f"{seen.operation.operation_id} {seen.response.request.url.path} ({record.key})", record.fields)
+                where = f"{seen.operation.operation_id} {seen.response.request.url.path} ({record.key})"
+                judge(where, record.fields, seen.response)
         owner = session.owning_list(seen.operation)
         if not seen.operation.safe and seen.ok and owner in lists and owner is not None and owner.read is not None:
             key = seen.values.get(owner.read.path_params[-1])

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx
+
 from ..scenarios import Context
 from ..scenarios.citations import is_weak
 
@@ -22,6 +24,7 @@ class Problem:
     message: str
     rests_on: str
     inferred: bool = False  # the check reads more into the statement than it says
+    response: httpx.Response | None = None  # the response that shows it, when the check sent nothing
 
 
 def expect_none(context: Context, problems: list[Problem], what: str) -> None:
@@ -30,6 +33,9 @@ def expect_none(context: Context, problems: list[Problem], what: str) -> None:
         return
     ranked = sorted(problems, key=lambda p: is_weak(context.cite(p.rests_on, inferred=p.inferred).level))
     first = ranked[0]
+    for problem in [p for p in ranked[:3] if p.response is not None]:
+        assert problem.response is not None
+        context.show(problem.response)
     shown = "; ".join(p.message for p in ranked[:SHOWN]) + (
         f"; and {len(ranked) - SHOWN} more" if len(ranked) > SHOWN else ""
     )

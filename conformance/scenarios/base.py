@@ -205,8 +205,13 @@ class Context:
             )
         except httpx.HTTPError as exc:
             raise ScenarioFailure(f"{method} {path}: no response ({exc})") from exc
-        request = response.request
         self.options.seen.append((started, response))
+        self.show(response)
+        return response
+
+    def show(self, response: httpx.Response) -> None:
+        """Add an exchange to what a failure of this check shows (secrets redacted)."""
+        request = response.request
         self.exchanges.append(
             Exchange(
                 method=request.method,
@@ -220,7 +225,6 @@ class Context:
                 response_body=response.text,
             )
         )
-        return response
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", path, **kwargs)
