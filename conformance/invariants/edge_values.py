@@ -20,7 +20,9 @@ from hypothesis.errors import NoSuchExample
 from .bodies import minimal
 from .contract import merged
 
-__all__ = ["edge_values"]
+__all__ = ["NOTHING", "edge_values"]
+
+NOTHING: Any = object()  # no example value
 
 LONGEST = 10_000
 LONGEST_ARRAY = 50
@@ -31,7 +33,7 @@ _DATES = {
 }
 
 
-def edge_values(schema: Any, example: Any = None) -> list[Any]:
+def edge_values(schema: Any, example: Any = NOTHING) -> list[Any]:
     schema = merged(schema)
     values: list[Any] = []
     if schema.get("enum"):
@@ -50,7 +52,7 @@ def edge_values(schema: Any, example: Any = None) -> list[Any]:
         values.append(None)
     unique: list[Any] = []
     for value in values:
-        if value != example and value not in unique:
+        if (example is NOTHING or value != example) and value not in unique:
             unique.append(value)
     return unique[:PER_FIELD]
 
@@ -118,6 +120,6 @@ def _objects(schema: dict[str, Any], example: Any) -> list[Any]:
     for name, prop in schema.get("properties", {}).items():
         if merged(prop).get("readOnly"):
             continue
-        for value in edge_values(prop, base.get(name))[:2]:
+        for value in edge_values(prop, base.get(name, NOTHING))[:2]:
             found.append({**base, name: value})
     return found

@@ -20,7 +20,7 @@ import httpx
 
 from ..scenarios import Context, Scenario, Skip
 from .contract import Operation
-from .edge_values import edge_values
+from .edge_values import NOTHING, edge_values
 from .links import LOCATION, ReadBack, evaluate, read_backs
 from .observed import match
 from .problems import Problem, expect_none
@@ -56,7 +56,7 @@ def _variants(compared: Comparison, write: Operation) -> list[tuple[str, Any, di
     fields, an update sends the field alone (the example's own fields last: they may finalise)."""
     variants = []
     for name, (schema, _) in compared.writable.items():
-        for value in edge_values(schema, compared.sent.get(name)):
+        for value in edge_values(schema, compared.sent.get(name, NOTHING)):
             resource = {**compared.sent, name: value} if write.method == "POST" else {name: value}
             variants.append((name, value, compared.wrap(resource)))
     variants.sort(key=lambda variant: write.method != "POST" and variant[0] in compared.sent)
@@ -167,9 +167,9 @@ def _through_the_list(
 
 
 def _blank(value: Any) -> bool:
-    """An empty value: a server may read it as "not given" and fill a default, which nothing
-    documents either way, so that it reads back empty is an inference."""
-    return value in ("", [], {})
+    """An empty value or null: a server may read it as "not given" and fill a default, which
+    nothing documents either way, so that it reads back empty is an inference."""
+    return value is None or value in ("", [], {})
 
 
 def _short(value: Any) -> str:
