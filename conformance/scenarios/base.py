@@ -241,7 +241,8 @@ class Context:
         citation = self._cite.cite(rests_on)
         if inferred:
             citation = citation.at_most("inferred")
-        self.citations[str(citation)] = citation
+        known = self.citations.get(rests_on)
+        self.citations[rests_on] = known.at_most(citation.level) if known is not None else citation
         return citation
 
     def expect(self, condition: object, message: str, *, rests_on: str, inferred: bool = False) -> None:
