@@ -20,9 +20,10 @@ from invoice_contracts.registry import Registry, RegistryError, add_api_dir_opti
 
 from .diff import DiffError, Policy, diff_sides
 from .findings import FORMATS, Finding, changelog, exceeds, render
+from .invariants.layer import FAMILIES
 from .lint import lint_path
 from .profiles import PROFILES
-from .provenance import markdown_table, provenance_entries
+from .provenance import constraint_entries, markdown_table, provenance_entries
 from .runner import LAYERS, check_reachable, run
 from .targets import Credentials, Target, TargetError, load_target_file, parse_basic
 
@@ -81,7 +82,20 @@ def _parser() -> argparse.ArgumentParser:
         "--time-budget", type=int, metavar="SECONDS", help="make fuzzing and stateful testing repeat for this long"
     )
     how.add_argument("--report-dir", type=Path, default=Path("reports"))
-    how.add_argument("--only", choices=LAYERS, help="run one layer only")
+    how.add_argument(
+        "--only",
+        choices=LAYERS,
+        action="append",
+        help="run only this layer (repeatable: --only scenarios --only invariants)",
+    )
+    how.add_argument(
+        "--without",
+        choices=sorted(FAMILIES),
+        action="append",
+        default=[],
+        metavar="FAMILY",
+        help=f"leave out one family of generic invariants (repeatable): {', '.join(FAMILIES)}",
+    )
     how.add_argument("--quiet", action="store_true", help="hide Schemathesis' own progress output")
     how.add_argument(
         "--strict-assumptions",
@@ -116,6 +130,11 @@ def _parser() -> argparse.ArgumentParser:
 
     provenance = commands.add_parser("provenance", help="list what contracts mark as inferred or assumed")
     provenance.add_argument("paths", nargs="+", type=Path)
+    provenance.add_argument(
+        "--constraints",
+        action="store_true",
+        help="also list the parameter constraints no documented status stands behind (inferred)",
+    )
 
     apis = commands.add_parser("apis", help="list the APIs this installation knows (the registry)")
     add_api_dir_option(apis)
@@ -211,7 +230,7 @@ def _run(args: argparse.Namespace) -> int:
             " without them every check would only see 401s"
         )
     check_reachable(target)
-    layers = (args.only,) if args.only else LAYERS
+    layers = tuple(layer for layer in LAYERS if layer in args.only) if args.only else LAYERS
     profile = PROFILES[args.profile]
     if args.time_budget:
         profile = replace(profile, repeat_for_seconds=args.time_budget, timeout_seconds=args.time_budget * 2 + 300)
@@ -224,6 +243,7 @@ def _run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         strict_assumptions=args.strict_assumptions,
         read_only=args.read_only,
+        without=frozenset(args.without),
     )
     print()
     print(report.table())
@@ -280,7 +300,9 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _provenance(args: argparse.Namespace) -> int:
     for path in args.paths:
-        print(f"## {path}\n\n{markdown_table(provenance_entries(load_document(path)))}\n")
+        document = load_document(path)
+        entries = provenance_entries(document) + (constraint_entries(document) if args.constraints else [])
+        print(f"## {path}\n\n{markdown_table(entries)}\n")
     return EXIT_OK
 
 

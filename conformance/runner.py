@@ -48,13 +48,14 @@ def run(
     quiet: bool = False,
     strict_assumptions: bool = False,
     read_only: bool = False,
+    without: frozenset[str] = frozenset(),
     echo: Callable[[Result], None] = _print_live,
 ) -> Report:
     """``strict_assumptions``: a broken inferred or assumed statement fails instead of warning.
     ``read_only``: only safe methods (scenarios that write are skipped, the schema layer only
-    tests GET/HEAD/OPTIONS operations)."""
+    tests GET/HEAD/OPTIONS operations). ``without``: families of generic invariants left out."""
     started = time.perf_counter()
-    options = RunOptions(strict_assumptions=strict_assumptions, read_only=read_only)
+    options = RunOptions(strict_assumptions=strict_assumptions, read_only=read_only, without=without)
     report = Report(target.api, target.base_url, profile.name)
     pack = find_pack(target.source)
     report_dir.mkdir(parents=True, exist_ok=True)

@@ -62,7 +62,9 @@ def test_every_assertion_names_the_statement_it_rests_on(api: str) -> None:
     assert calls, "the pack makes no assertion"
     unnamed = [node.lineno for node in calls if not any(k.arg == "rests_on" for k in node.keywords)]
     assert not unnamed, f"{api} pack: assertions on lines {unnamed} name no contract statement (rests_on=)"
-    assert "def expect(self, condition: object, message: str, *, rests_on: str)" in inspect.getsource(Context)
+    assert "def expect(self, condition: object, message: str, *, rests_on: str, inferred: bool = False)" in (
+        inspect.getsource(Context)
+    )
 
 
 @pytest.mark.parametrize("api", sorted(MODULES))
@@ -226,3 +228,12 @@ def test_a_broken_inferred_rule_is_a_warning_by_default(tmp_path: Path) -> None:
     warned = [line for line in result.stdout.splitlines() if line.strip().startswith("WARN")]
     assert any("refund a credit invoice exactly once" in line for line in warned), result.stdout[-2000:]
     assert "[inferred]" in (tmp_path / "conformance-report.md").read_text()
+
+
+@pytest.mark.parametrize("api", sorted(PACKS))
+def test_every_derivation_and_action_check_rests_on_a_statement_the_contract_has(api: str) -> None:
+    """They are cited only when broken; a wrong pointer must not wait for a broken target."""
+    citations = Citations(load_document(ROOT / f"openapi/{api}.yaml"))
+    pack = PACKS[api]
+    for rests_on in [d.rests_on for d in pack.derivations] + [a.rests_on for a in pack.actions]:
+        citations.cite(rests_on)

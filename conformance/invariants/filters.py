@@ -6,10 +6,15 @@ A filter is a query parameter named after an item property with a compatible sch
 ``status``: the item's value is one of them), or a scalar named after an array property's
 singular (``tag`` → ``tags``: the item's array holds it). Values tried: both booleans, an enum's
 values, values the items have, and one value no item has (which must give an empty list).
+
+A meaning taken from a name is an inference: unless the parameter's description names the
+property it filters on, the check is no stronger than ``inferred`` (a warning unless
+``--strict-assumptions``), whatever the parameter's own provenance.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import partial
@@ -33,6 +38,7 @@ class Filter:
     schema: dict[str, Any]
     prop: str
     mode: str  # "equal", "member" (parameter is an array) or "contains" (property is an array)
+    stated: bool = False  # the parameter's description names the property
 
     def holds(self, item: dict[str, Any], value: Any) -> bool:
         actual = item.get(self.prop)
@@ -53,6 +59,7 @@ def detect_filters(listop: ListOperation) -> list[Filter]:
     found = []
     for parameter in listop.operation.query():
         name = str(parameter["name"])
+        description = str(parameter.get("description") or "")
         schema = merged(parameter.get("schema"))
         if name in skip:
             continue
@@ -62,18 +69,23 @@ def detect_filters(listop: ListOperation) -> list[Filter]:
                 continue
             for singular in (name.removesuffix("es"), name.removesuffix("s")):
                 if singular != name and singular in properties and compatible(items, properties[singular]):
-                    found.append(Filter(name, items, singular, "member"))
+                    found.append(Filter(name, items, singular, "member", _names(description, singular)))
                     break
             continue
         if schema.get("type") not in _SCALARS:
             continue  # an object (deepObject) or a schema without a type: no value to compare
         if name in properties and compatible(schema, properties[name]):
-            found.append(Filter(name, schema, name, "equal"))
+            found.append(Filter(name, schema, name, "equal", _names(description, name)))
             continue
         plural = properties.get(f"{name}s") or {}
         if plural.get("type") == "array" and compatible(schema, merged(plural.get("items"))):
-            found.append(Filter(name, schema, f"{name}s", "contains"))
+            found.append(Filter(name, schema, f"{name}s", "contains", _names(description, f"{name}s")))
     return found
+
+
+def _names(description: str, prop: str) -> bool:
+    """Whether a parameter's description names the item property (``status``, `` `status` ``)."""
+    return re.search(rf"(?<![\w-]){re.escape(prop)}(?![\w-])", description) is not None
 
 
 def filter_invariants(session: Session) -> list[Scenario]:
@@ -123,6 +135,7 @@ def _honoured(session: Session, listop: ListOperation, found: Filter, source: st
             f"{found.name}={query[found.name]} returned {len(wrong)} item(s) whose {found.prop} does not match:"
             f" {', '.join(map(str, wrong[:5]))}",
             rests_on=source,
+            inferred=not found.stated,
         )
         expected = {identity(listop, item) for item in everything if found.holds(item, wanted)}
         missing = expected - {identity(listop, item) for item in returned}
@@ -131,4 +144,5 @@ def _honoured(session: Session, listop: ListOperation, found: Filter, source: st
             f"{found.name}={query[found.name]} left out {len(missing)} matching item(s) the unfiltered list has:"
             f" {', '.join(map(str, sorted(missing, key=str)[:5]))}",
             rests_on=source,
+            inferred=not found.stated,
         )

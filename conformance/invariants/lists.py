@@ -9,10 +9,10 @@ from typing import Any
 
 from ..scenarios import Context, Scenario, ScenarioFailure
 from .contract import ListOperation
-from .paging import Page, Reported, detect_paging, reported_counts
+from .paging import Page, Reported, Walk, detect_paging, reported_counts
 from .session import Session, identity
 
-__all__ = ["list_invariants"]
+__all__ = ["check_counts", "list_invariants"]
 
 SHOWN = 5
 
@@ -93,17 +93,33 @@ def _value(page: Page, reported: Reported) -> int:
 def _counts_agree(
     session: Session, listop: ListOperation, reported: list[Reported], source: str, context: Context
 ) -> None:
-    full = session.full_walk(context, listop)
-    walked = full.small
-    numbered = full.paging is not None and full.paging.style == "page"
-    total = len({identity(listop, item) for item in walked.items})
+    check_counts(context, listop, session.full_walk(context, listop).small, reported, source)
+
+
+def check_counts(
+    context: Context,
+    listop: ListOperation,
+    walked: Walk,
+    reported: list[Reported],
+    source: str,
+    *,
+    total: int | None = None,
+    inferred: bool = False,
+) -> None:
+    """On every page of ``walked`` each reported count is what the walk found: the total (the
+    distinct items walked, or ``total``), the pages that held items, the page and size asked.
+    An empty set's page count is left open (0 and 1 are both read)."""
+    paging = detect_paging(listop)
+    numbered = paging is not None and paging.style == "page"
+    items = len({identity(listop, item) for item in walked.items})
+    total = items if total is None else total
     pages = sum(1 for page in walked.pages if page.items)
     for number, page in enumerate(walked.pages, start=1):
         for count in reported:
             value = _value(page, count)
             expected = {
                 "total_items": total,
-                "total_pages": pages,
+                "total_pages": pages if items else None,
                 "page": page.position if numbered else None,
                 "page_size": page.size,
             }[count.kind]
@@ -111,7 +127,8 @@ def _counts_agree(
                 continue
             context.expect(
                 value == expected,
-                f"page {number} of {len(walked.pages)} reports {count.name} = {value}; the walk found"
-                f" {expected} ({total} items on {pages} pages at {walked.size or page.size} a page)",
+                f"page {number} of {len(walked.pages)} ({page.response.request.url}) reports {count.name} = {value};"
+                f" the walk found {expected} ({total} items on {pages} pages at {walked.size or page.size} a page)",
                 rests_on=source,
+                inferred=inferred,
             )

@@ -7,11 +7,13 @@ carries; or, without any of these, a documented ``Link`` header whose ``rel="nex
 followed (RFC 8288, parsed by httpx). The counts an API reports about its pages (a total, a
 page count, the page and size it served) are found the same way among the documented response
 headers and body fields.
+A walk that shows a page it already showed is a failure (it would never end), not a skip.
 Schemathesis has no notion of paging, so this is written here.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -180,8 +182,10 @@ def walk(
     size: int | None,
     params: dict[str, Any] | None = None,
     credentials: Credentials | None = None,
+    start: Any = None,
 ) -> Walk:
-    """Every page of the list at ``size`` items a page (None: the server's size), in order."""
+    """Every page of the list at ``size`` items a page (None: the server's size), in order, from
+    the first page or from position ``start``."""
     query: dict[str, Any] = dict(params or {})
     result = Walk(size)
     path = listop.operation.url_path(listop.fixed)
@@ -193,8 +197,9 @@ def walk(
     if paging.size is not None and size is not None:
         _place(paging.size, size, query, headers)
     expected = size if size is not None else paging.size_max
-    position: Any = paging.first
+    position: Any = paging.first if start is None else start
     next_url: str | None = None
+    pages_seen: dict[str, Any] = {}
     for _ in range(MAX_PAGES):
         page_query, page_headers = dict(query), dict(headers)
         if paging.position is not None and not (paging.style == "cursor" and position == paging.first):
@@ -205,6 +210,7 @@ def walk(
             response = _send(context, next_url, {}, headers, credentials)
         body = context.json(response)
         items = listop.items(body)
+        _no_repeat(listop, pages_seen, position, items, response)
         result.pages.append(Page(position, expected, items, response))
         if paging.style == "link":
             following = response.links.get("next", {}).get("url")
@@ -220,6 +226,21 @@ def walk(
         else:
             position = position + len(items) if paging.style == "offset" else position + 1
     raise Skip(f"{listop.operation_id}: more than {MAX_PAGES} pages at {size} a page; the walk is bounded")
+
+
+def _no_repeat(
+    listop: ListOperation, pages_seen: dict[str, Any], position: Any, items: list[Any], response: httpx.Response
+) -> None:
+    """A walk that shows a page it showed before repeats itself and would never end: a failure."""
+    if not items:
+        return
+    key = json.dumps(items, sort_keys=True, default=str)
+    if key in pages_seen:
+        raise ScenarioFailure(
+            f"{listop.operation_id}: the walk repeats itself: {response.request.url} (page {position}) shows"
+            f" the {len(items)} item(s) page {pages_seen[key]} showed, so it would never end"
+        )
+    pages_seen[key] = position
 
 
 def _place(parameter: tuple[str, str], value: Any, query: dict[str, Any], headers: dict[str, str]) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..report import Exchange
-from ..scenarios import Context
+from ..scenarios import Context, ScenarioPack, find_pack
 from ..targets import Credentials, Target
 from .contract import ListOperation, Operation, list_operations, operations
 from .paging import Paging, Walk, detect_paging, small_size, walk
@@ -47,11 +47,21 @@ class Session:
     operations: list[Operation] = field(default_factory=list)
     lists: list[ListOperation] = field(default_factory=list)
     known: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # operationId → path values linked to it
+    pack: ScenarioPack | None = None  # the API's derivations and action checks, if it has a pack
+    # The responses of the run read through the contract so far (see observed.py), and the
+    # records each shows by its index: each body is decoded and matched once.
+    seen: list[Any] = field(default_factory=list)
+    seen_upto: int = 0
+    shown: dict[int, list[Any]] = field(default_factory=dict)
     _full: dict[tuple[str, str], FullWalk] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.operations = operations(self.target.contract)
         self.lists = list_operations(self.operations)
+        self.pack = find_pack(self.target.source)
+
+    def operation(self, operation_id: str) -> Operation | None:
+        return next((op for op in self.operations if op.operation_id == operation_id), None)
 
     def full_walk(self, context: Context, listop: ListOperation, credentials: Credentials | None = None) -> FullWalk:
         """The whole list, read once in large pages and once in small ones (cached per credential)."""

@@ -1,4 +1,5 @@
-"""Comparing values read from an API with care: numbers as Decimal, date-times as instants."""
+"""Comparing values read from an API with care: numbers as Decimal, date-times as instants,
+records field by field."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["compatible", "same", "sort_key"]
+from .contract import merged
+
+__all__ = ["compatible", "differences", "same", "sort_key"]
 
 
 def compatible(sent: dict[str, Any], read: dict[str, Any]) -> bool:
@@ -46,3 +49,34 @@ def sort_key(value: Any) -> tuple[int, Any]:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return 0, Decimal(str(value))
     return 1, str(value)
+
+
+def differences(
+    sent: Any, read: Any, schema: Any, where: str = "", words: tuple[str, str] = ("sent", "read")
+) -> list[str]:
+    """Where ``read`` differs from ``sent``, comparing only what was sent (``words`` name the two
+    sides in the messages: what was sent and what was read, what a list shows and a read)."""
+    schema = merged(schema)
+    said, got = words
+    if isinstance(sent, dict):
+        if not isinstance(read, dict):
+            return [f"{where or '/'}: {said} an object, {got} {read!r:.120}"]
+        properties = schema.get("properties", {})
+        found = []
+        for key, value in sent.items():
+            if key not in read:
+                if value is not None:
+                    found.append(f"{where}/{key}: {said} {value!r:.120}, {got} nothing")
+            else:
+                found += differences(value, read[key], properties.get(key, {}), f"{where}/{key}", words)
+        return found
+    if isinstance(sent, list):
+        if not isinstance(read, list) or len(read) != len(sent):
+            return [f"{where}: {said} {len(sent)} item(s), {got} {read!r:.120}"]
+        items = schema.get("items", {})
+        return [
+            d
+            for i, (s, r) in enumerate(zip(sent, read, strict=True))
+            for d in differences(s, r, items, f"{where}/{i}", words)
+        ]
+    return [] if same(sent, read, schema.get("format")) else [f"{where}: {said} {sent!r:.120}, {got} {read!r:.120}"]

@@ -34,22 +34,34 @@ from .bodies import request_body
 from .contract import Operation, merged
 from .links import LOCATION, ReadBack, evaluate, read_backs
 from .session import Session, identity
-from .values import compatible, same
+from .values import compatible, differences
 
-__all__ = ["write_read_invariants"]
+__all__ = [
+    "Comparison",
+    "candidates",
+    "comparison",
+    "read_after",
+    "send_write",
+    "target_ids",
+    "with_ids",
+    "write_read_invariants",
+]
 
 ATTEMPTS = 60
 SHOWN = 6
 
 
-def _unwrap(body: Any, schema: dict[str, Any], read_properties: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-    """A body that wraps the resource in one root key (``{"invoice": {...}}``) without the wrapper."""
+def _unwrap(
+    body: Any, schema: dict[str, Any], read_properties: dict[str, Any]
+) -> tuple[Any, dict[str, Any], str | None]:
+    """A body that wraps the resource in one root key (``{"invoice": {...}}``) without the
+    wrapper, the resource's schema and the wrapper's name (None: no wrapper)."""
     properties = schema.get("properties", {})
     if isinstance(body, dict) and len(properties) == 1:
         ((key, inner),) = properties.items()
         if key not in read_properties and merged(inner).get("type") == "object" and isinstance(body.get(key), dict):
-            return body[key], merged(inner)
-    return body, schema
+            return body[key], merged(inner), str(key)
+    return body, schema, None
 
 
 def _resource(schema: dict[str, Any], names: set[str]) -> tuple[str | None, dict[str, Any]]:
@@ -70,9 +82,14 @@ class Comparison:
     sent: dict[str, Any]  # the resource's fields in it
     fields: dict[str, dict[str, Any]]  # the fields compared, with their read schemas
     key: str | None  # where the resource sits in the read response
+    wrapper: str | None  # the body's root key around the resource, if any
+    writable: dict[str, tuple[dict[str, Any], dict[str, Any]]]  # every field written and read: (write, read) schema
+
+    def wrap(self, resource: dict[str, Any]) -> dict[str, Any]:
+        return resource if self.wrapper is None else {self.wrapper: resource}
 
 
-def _comparison(read_back: ReadBack) -> Comparison | None:
+def comparison(read_back: ReadBack) -> Comparison | None:
     """What to compare after the write; None when its body does not describe the read resource."""
     write, read = read_back.write, read_back.read
     collection = write.method == "POST" and re.fullmatch(re.escape(write.path) + r"/\{[^}]+\}", read.path)
@@ -82,18 +99,19 @@ def _comparison(read_back: ReadBack) -> Comparison | None:
     if not isinstance(body, dict):
         return None
     read_schema = read.body_schema("200")
-    sent, sent_schema = _unwrap(body, write.request_schema(), read_schema.get("properties", {}))
+    sent, sent_schema, wrapper = _unwrap(body, write.request_schema(), read_schema.get("properties", {}))
     key, resource = _resource(read_schema, set(sent))
     read_properties = {k: merged(v) for k, v in resource.get("properties", {}).items()}
     sent_properties = {k: merged(v) for k, v in sent_schema.get("properties", {}).items()}
-    fields = {
-        name: read_properties[name]
-        for name in sent
+    writable = {
+        name: (sent_properties.get(name, read_properties[name]), read_properties[name])
+        for name in [*sent, *sent_properties]
         if name in read_properties
         and not read_properties[name].get("readOnly")
         and compatible(sent_properties.get(name, read_properties[name]), read_properties[name])
     }
-    return Comparison(body, sent, fields, key) if fields else None
+    fields = {name: schemas[1] for name, schemas in writable.items() if name in sent}
+    return Comparison(body, sent, fields, key, wrapper, writable) if fields else None
 
 
 def _same_schema(read_back: ReadBack) -> bool:
@@ -106,7 +124,7 @@ def _same_schema(read_back: ReadBack) -> bool:
 def write_read_invariants(session: Session) -> list[Scenario]:
     found = []
     for read_back in read_backs(session.operations):
-        compared = _comparison(read_back)
+        compared = comparison(read_back)
         whole = _same_schema(read_back)
         if compared is None and not whole:
             continue
@@ -126,31 +144,7 @@ def write_read_invariants(session: Session) -> list[Scenario]:
     return found
 
 
-def differences(sent: Any, read: Any, schema: Any, where: str = "") -> list[str]:
-    """Where ``read`` differs from ``sent``, comparing only what was sent."""
-    schema = merged(schema)
-    if isinstance(sent, dict):
-        if not isinstance(read, dict):
-            return [f"{where or '/'}: sent an object, read {read!r}"]
-        properties = schema.get("properties", {})
-        found = []
-        for key, value in sent.items():
-            if key not in read:
-                found.append(f"{where}/{key}: sent {value!r}, not read back")
-            else:
-                found += differences(value, read[key], properties.get(key, {}), f"{where}/{key}")
-        return found
-    if isinstance(sent, list):
-        if not isinstance(read, list) or len(read) != len(sent):
-            return [f"{where}: sent {len(sent)} item(s), read {read!r:.120}"]
-        items = schema.get("items", {})
-        return [
-            d for i, (s, r) in enumerate(zip(sent, read, strict=True)) for d in differences(s, r, items, f"{where}/{i}")
-        ]
-    return [] if same(sent, read, schema.get("format")) else [f"{where}: sent {sent!r}, read {read!r}"]
-
-
-def _candidates(session: Session, context: Context, write: Operation) -> list[dict[str, Any]]:
+def candidates(session: Session, context: Context, write: Operation) -> list[dict[str, Any]]:
     """Path values to try for ``write``, best first."""
     fixed = write.fixed_path_values()
     if fixed is not None:
@@ -183,10 +177,12 @@ def _fresh(session: Session, context: Context, write: Operation) -> list[dict[st
     return []
 
 
-def _send(session: Session, context: Context, read_back: ReadBack, body: Any) -> tuple[dict[str, Any], httpx.Response]:
+def send_write(
+    session: Session, context: Context, read_back: ReadBack, body: Any
+) -> tuple[dict[str, Any], httpx.Response]:
     write = read_back.write
     refusals = []
-    for values in _candidates(session, context, write):
+    for values in candidates(session, context, write):
         path = write.url_path(values)
         response = context.request(write.method, path, **({"json": body} if body is not None else {}))
         if response.is_success:
@@ -213,7 +209,7 @@ def _learn(session: Session, write: Operation, values: dict[str, Any], body: Any
             session.known.setdefault(str(link.get("operationId")), []).append(learned)
 
 
-def _target_ids(session: Session, context: Context) -> dict[str, Any]:
+def target_ids(session: Session, context: Context) -> dict[str, Any]:
     """The first id of each list whose items carry a ``<thing>_id`` (``customer_id``, ``item_id``):
     an example's ids are the contract author's, the target's records have their own."""
     found: dict[str, Any] = {}
@@ -225,15 +221,39 @@ def _target_ids(session: Session, context: Context) -> dict[str, Any]:
     return found
 
 
-def _with_ids(body: Any, ids: dict[str, Any]) -> Any:
+def with_ids(body: Any, ids: dict[str, Any]) -> Any:
     """``body`` with every field named like a list's id field set to that list's first id."""
     if isinstance(body, dict):
         return {
-            k: ids[k] if k in ids and not isinstance(v, (dict, list)) else _with_ids(v, ids) for k, v in body.items()
+            k: ids[k] if k in ids and not isinstance(v, (dict, list)) else with_ids(v, ids) for k, v in body.items()
         }
     if isinstance(body, list):
-        return [_with_ids(item, ids) for item in body]
+        return [with_ids(item, ids) for item in body]
     return body
+
+
+def read_after(
+    session: Session,
+    context: Context,
+    read_back: ReadBack,
+    values: dict[str, Any],
+    body: Any,
+    response: httpx.Response,
+) -> httpx.Response:
+    """The read the read-back names after the write answered ``response``."""
+    if read_back.parameters.get(read_back.read.path_params[-1]) == LOCATION:
+        location = response.headers.get("location")
+        context.expect(
+            location,
+            f"{read_back.write.operation_id} answered {response.status_code} without a Location",
+            rests_on=read_back.source,
+        )
+        return context.get(urljoin(session.target.base_url, str(location)))
+    parameters = {k: evaluate(v, values, body, response) for k, v in read_back.parameters.items()}
+    # A read below the write's own path (/charges/{charge}/refunds/{refund}) shares its ids.
+    shared = {k: v for k, v in values.items() if k in read_back.read.path_params}
+    fixed = read_back.read.fixed_path_values() or {}
+    return context.get(read_back.read.url_path({**fixed, **shared, **parameters}))
 
 
 def _check(
@@ -244,26 +264,13 @@ def _check(
     source: str,
     context: Context,
 ) -> None:
-    ids = _target_ids(session, context)
-    body = _with_ids(compared.body if compared is not None else request_body(read_back.write), ids)
+    ids = target_ids(session, context)
+    body = with_ids(compared.body if compared is not None else request_body(read_back.write), ids)
     if compared is not None:
-        compared = replace(compared, body=body, sent=_with_ids(compared.sent, ids))
-    values, response = _send(session, context, read_back, body)
+        compared = replace(compared, body=body, sent=with_ids(compared.sent, ids))
+    values, response = send_write(session, context, read_back, body)
     written = context.json(response) if response.content else None
-    if read_back.parameters.get(read_back.read.path_params[-1]) == LOCATION:
-        location = response.headers.get("location")
-        context.expect(
-            location,
-            f"{read_back.write.operation_id} answered {response.status_code} without a Location",
-            rests_on=source,
-        )
-        reread = context.get(urljoin(session.target.base_url, str(location)))
-    else:
-        parameters = {k: evaluate(v, values, body, response) for k, v in read_back.parameters.items()}
-        # A read below the write's own path (/charges/{charge}/refunds/{refund}) shares its ids.
-        shared = {k: v for k, v in values.items() if k in read_back.read.path_params}
-        fixed = read_back.read.fixed_path_values() or {}
-        reread = context.get(read_back.read.url_path({**fixed, **shared, **parameters}))
+    reread = read_after(session, context, read_back, values, body, response)
     after = f"{read_back.read.operation_id} after {read_back.write.operation_id}"
     context.expect(reread.status_code == 200, f"{after}: {reread.status_code}: {reread.text[:300]}", rests_on=source)
     read = context.json(reread)

@@ -7,10 +7,22 @@ directory) that defines ``PACK``; :func:`find_pack` loads it through the registr
 from invoice_contracts.modules import load_api_object
 from invoice_contracts.registry import ApiSource, Registry
 
-from .base import Context, RunOptions, Scenario, ScenarioFailure, ScenarioPack, SchemaTuning, Skip
+from .base import (
+    ActionCheck,
+    Context,
+    Derivation,
+    RunOptions,
+    Scenario,
+    ScenarioFailure,
+    ScenarioPack,
+    SchemaTuning,
+    Skip,
+)
 
 __all__ = [
+    "ActionCheck",
     "Context",
+    "Derivation",
     "RunOptions",
     "Scenario",
     "ScenarioFailure",

@@ -26,7 +26,17 @@ from ..report import Exchange, Result, Status
 from ..targets import Credentials, Target
 from .citations import Citation, CitationError, Citations, is_weak
 
-__all__ = ["Context", "RunOptions", "Scenario", "ScenarioFailure", "ScenarioPack", "SchemaTuning", "Skip"]
+__all__ = [
+    "ActionCheck",
+    "Context",
+    "Derivation",
+    "RunOptions",
+    "Scenario",
+    "ScenarioFailure",
+    "ScenarioPack",
+    "SchemaTuning",
+    "Skip",
+]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -48,12 +58,17 @@ class RunOptions:
     """What holds for every scenario of one run.
 
     ``claimed``: ids of records a scenario of this run has used up or changed, so the next
-    one prefers records nobody touched (data the run creates or finds fresh).
+    one prefers records nobody touched (data the run creates or finds fresh). ``seen``: every
+    response the run received, with the moment its request was sent (``time.monotonic()``),
+    for the checks that follow from every response. ``without``: check families left out
+    (``conformance run --without FAMILY``).
     """
 
     strict_assumptions: bool = False
     read_only: bool = False
     claimed: set[str] = field(default_factory=set)
+    seen: list[tuple[float, httpx.Response]] = field(default_factory=list)
+    without: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -80,14 +95,48 @@ class Scenario:
     writes: bool
 
 
+@dataclass(frozen=True)
+class Derivation:
+    """A value the contract documents as derived from others (a total from the lines), stated
+    once next to the statement it rests on; the invariants check it on every record the run sees
+    in a response of ``operations`` (a list's items, a read, a write's answer) and after every
+    write that changes the record's parts. ``check`` returns what it found wrong in one record."""
+
+    name: str
+    rests_on: str
+    operations: tuple[str, ...]
+    check: Callable[[dict[str, Any]], list[str]]
+    inferred: bool = False  # the formula reads more into the statement than it says
+
+
+@dataclass(frozen=True)
+class ActionCheck:
+    """What every result of an action (a credit, a refund, a reversal) must be, given the record it
+    acted on as last seen before it and what it answered; ``kind`` sorts source records into the
+    documented ``kinds`` (a credit of a STANDARD or of a ONE_OFF invoice), each of which the
+    invariants make sure the run has acted on."""
+
+    operation_id: str
+    name: str
+    rests_on: str
+    check: Callable[[dict[str, Any], dict[str, Any]], list[str]]
+    kind: Callable[[dict[str, Any]], str] | None = None
+    kinds: tuple[str, ...] = ()
+    inferred: bool = False
+
+
 @dataclass
 class ScenarioPack:
-    """``not_exercised``: documented (operationId, status) pairs no scenario provokes, with why."""
+    """``not_exercised``: documented (operationId, status) pairs no scenario provokes, with why.
+    ``derivations`` and ``actions``: what the generic invariants check on every record and every
+    action result the run sees, for what only the API's documentation states."""
 
     api: str
     tuning: SchemaTuning = field(default_factory=SchemaTuning)
     scenarios: list[Scenario] = field(default_factory=list)
     not_exercised: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    derivations: list[Derivation] = field(default_factory=list)
+    actions: list[ActionCheck] = field(default_factory=list)
 
     def scenario(
         self, name: str, *, source: str, writes: bool
@@ -149,12 +198,19 @@ class Context:
             raise CitationError(f"a scenario declared read-only sent {method} {path}")
         sent = {} if anonymous else self.target.auth_headers(credentials)
         sent.update(headers or {})
+        started = time.monotonic()
         try:
             response = self.client.request(
                 method, self.url(path) if path.startswith("/") else path, headers=sent, **kwargs
             )
         except httpx.HTTPError as exc:
             raise ScenarioFailure(f"{method} {path}: no response ({exc})") from exc
+        self.options.seen.append((started, response))
+        self.show(response)
+        return response
+
+    def show(self, response: httpx.Response) -> None:
+        """Add an exchange to what a failure of this check shows (secrets redacted)."""
         request = response.request
         self.exchanges.append(
             Exchange(
@@ -169,7 +225,6 @@ class Context:
                 response_body=response.text,
             )
         )
-        return response
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", path, **kwargs)
@@ -179,15 +234,20 @@ class Context:
 
     # --- expectations -----------------------------------------------------------------------
 
-    def cite(self, rests_on: str) -> Citation:
-        """Resolve (and remember) the statement an expectation rests on."""
+    def cite(self, rests_on: str, *, inferred: bool = False) -> Citation:
+        """Resolve (and remember) the statement an expectation rests on. ``inferred``: the
+        check reads more into the statement than it says (a meaning taken from a name, say),
+        so it is no stronger than an inference whatever the statement's own provenance."""
         citation = self._cite.cite(rests_on)
-        self.citations[rests_on] = citation
+        if inferred:
+            citation = citation.at_most("inferred")
+        known = self.citations.get(rests_on)
+        self.citations[rests_on] = known.at_most(citation.level) if known is not None else citation
         return citation
 
-    def expect(self, condition: object, message: str, *, rests_on: str) -> None:
+    def expect(self, condition: object, message: str, *, rests_on: str, inferred: bool = False) -> None:
         """``condition`` holds, as the contract statement (or seed) ``rests_on`` says."""
-        citation = self.cite(rests_on)
+        citation = self.cite(rests_on, inferred=inferred)
         if not condition:
             raise ScenarioFailure(message, citation)
 

@@ -10,7 +10,12 @@ than that, whatever its operation says. A citation may quote the words it rests 
 of its bullet or sentence (``[documented, KL-DOCS]``, ``[inferred]``) decides, else a sentence
 of the text that says its rules are inferred or assumed, else the node's provenance. A seed
 (``seed 002``) is the vendor's own text: documented. No marker anywhere means documented (the
-contracts mark everything that is not).
+contracts mark everything that is not). A validation keyword (``minimum``, ``maxLength``,
+``pattern``...) is a constraint whose breaking status nobody documented: a pointer to one is
+``inferred`` unless the schema holding it has an ``x-provenance`` of its own
+(:func:`conformance.provenance.constraint_entries` lists them); where such a constraint and a
+documented description disagree (``minimum: 1`` against "404 when it does not exist"), either
+documented answer is right.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..provenance import PROVENANCE_LEVELS
+from ..provenance import CONSTRAINT_KEYWORDS, PROVENANCE_LEVELS
 
 __all__ = ["Citation", "CitationError", "Citations", "is_weak"]
 
@@ -41,6 +46,10 @@ class Citation:
 
     def __str__(self) -> str:
         return f"{self.rests_on} [{self.level}]"
+
+    def at_most(self, level: str) -> Citation:
+        """This citation, no stronger than ``level``."""
+        return Citation(self.rests_on, _weakest(self.level, level))
 
 
 def is_weak(level: str) -> bool:
@@ -76,9 +85,11 @@ class Citations:
         pointer, _, quote = rests_on.partition(QUOTE)
         node: Any = self._document
         level = _level_of(node, "documented")
+        holder: Any = None
         for raw in pointer[2:].split("/"):
             segment = _unescape(raw)
             node, level = self._follow_refs(node, segment, level)
+            holder = node
             if isinstance(node, dict) and segment in node:
                 node = node[segment]
             elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
@@ -87,6 +98,9 @@ class Citations:
                 raise CitationError(f"an assertion rests on {rests_on}, which the contract does not have")
             level = _level_of(node, level)
         node, level = self._follow_refs(node, "", level)
+        last = _unescape(pointer.rsplit("/", 1)[-1])
+        if last in CONSTRAINT_KEYWORDS and isinstance(holder, dict) and "x-provenance" not in holder:
+            level = _weakest(level, "inferred")
         if quote:
             if not isinstance(node, str) or quote not in " ".join(node.split()):
                 raise CitationError(f"an assertion quotes {quote!r}, which {pointer} does not say")

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from .base import Context, ScenarioPack, SchemaTuning, Skip
+from .base import ActionCheck, Context, ScenarioPack, SchemaTuning, Skip
 
 __all__ = [
     "API_ERROR_CODE",
@@ -215,8 +215,50 @@ def discover(ctx: Context) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _names_original(original: dict[str, Any], credit: dict[str, Any]) -> list[str]:
+    named = (credit.get("credit") or {}).get("original_invoice_id")
+    return [] if named == original.get("id") else [f"credit.original_invoice_id is {named!r}, not {original.get('id')}"]
+
+
+def _credit_of_kind(original: dict[str, Any], credit: dict[str, Any]) -> list[str]:
+    """A credit of a STANDARD invoice is a CREDIT, of a ONE_OFF one a ONE_OFF_CREDIT; it links to the original."""
+    problems = []
+    wanted = CREDIT_OF.get(str(original.get("type")))
+    if wanted is not None and credit.get("type") != wanted:
+        problems.append(f"a credit of a {original.get('type')} invoice has type {credit.get('type')}, not {wanted}")
+    if original.get("id") not in [link.get("id") for link in credit.get("linked_invoices") or []]:
+        problems.append("the credit invoice does not link to the original")
+    return problems
+
+
+def _refunded(credit: dict[str, Any], refunded: dict[str, Any]) -> list[str]:
+    problems = (
+        [] if refunded.get("payment_status") == "PAID" else [f"payment_status is {refunded.get('payment_status')}"]
+    )
+    return problems + ([] if refunded.get("payment_actions") else ["no payment action lists the refund"])
+
+
+def _kind(invoice: dict[str, Any]) -> str:
+    return str(invoice.get("type"))
+
+
+ACTIONS = [
+    ActionCheck(CREDIT, "the credit invoice names its original", ORIGINAL_ID, _names_original, _kind, CREDITABLE),
+    ActionCheck(
+        CREDIT, "the credit invoice has its kind's type and links to the original", CREDIT_RULES, _credit_of_kind, _kind
+    ),
+    ActionCheck(
+        REFUND,
+        "the refunded credit invoice is PAID and lists the refund",
+        f"{REFUND_RULES} § the credit invoice's `payment_status` is `PAID`",
+        _refunded,
+        _kind,
+    ),
+]
+
 PACK = ScenarioPack(
     api="solvimon",
+    actions=ACTIONS,
     tuning=SchemaTuning(
         fixed_parameters={"path.version": "1"},
         # The contract lets these refuse a schema-valid request with 400 INVALID_OPERATION

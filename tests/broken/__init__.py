@@ -21,6 +21,7 @@ from mock_server.rules import Call, Handler, Reply
 from mock_server.serving.auth import Principal
 
 from .base import APP, Breakage, RewriteResponses, json_rewrite
+from .derived import DERIVED
 from .generic import GENERIC
 from .subtle import SUBTLE
 
@@ -221,6 +222,7 @@ BROKEN: dict[str, Breakage] = {
 
 BROKEN.update(SUBTLE)
 BROKEN.update(GENERIC)
+BROKEN.update(DERIVED)
 
 MODULES = {"solvimon": solvimon, "chargeover": chargeover, "keyline": keyline}
 
