@@ -22,6 +22,7 @@ from mock_server.rules import Call, Handler, Reply
 
 from .base import APP, Breakage, RewriteResponses, json_rewrite
 from .generic import GENERIC
+from .holdout import HOLDOUT
 from .subtle import SUBTLE
 
 
@@ -221,6 +222,8 @@ BROKEN: dict[str, Breakage] = {
 
 BROKEN.update(SUBTLE)
 BROKEN.update(GENERIC)
+# The hold-out catalogue (issue #25): served like the others, measured by tests/broken/catch_rate.py.
+BROKEN.update(HOLDOUT)
 
 MODULES = {"solvimon": solvimon, "chargeover": chargeover, "keyline": keyline}
 
