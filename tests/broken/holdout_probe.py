@@ -127,7 +127,8 @@ PROBES: dict[str, Probe] = {
     ],
     "holdout_keyline_pages_of_50": lambda c: len(c.get("/api/v2/accounting/customer_invoices", headers=KL).json()),
     "holdout_keyline_reversal_not_billed": lambda c: _reverse(c, KL_BILLED).json()["billed_at"] is None,
-    "holdout_keyline_reversal_points_to_itself": lambda c: _reverse(c, KL_BILLED).json()["reversed_invoice_id"],
+    # Not KL_BILLED: reversing invoice 131 first makes reversal 131, so "its own id" would be right by chance.
+    "holdout_keyline_reversal_points_to_itself": lambda c: _reverse(c, KL_BILLED + 1).json()["reversed_invoice_id"],
     "holdout_keyline_line_item_on_billed": lambda c: (
         c.post(
             f"/api/v2/accounting/customer_invoices/{KL_BILLED}/line_items", json={"line_item": KL_LINE}, headers=KL
