@@ -23,6 +23,7 @@ from mock_server.serving.auth import Principal
 from .base import APP, Breakage, RewriteResponses, json_rewrite
 from .derived import DERIVED
 from .generic import GENERIC
+from .holdout import HOLDOUT
 from .subtle import SUBTLE
 
 
@@ -223,6 +224,8 @@ BROKEN: dict[str, Breakage] = {
 BROKEN.update(SUBTLE)
 BROKEN.update(GENERIC)
 BROKEN.update(DERIVED)
+# The hold-out catalogue (issue #25): served like the others, measured by tests/broken/catch_rate.py.
+BROKEN.update(HOLDOUT)
 
 MODULES = {"solvimon": solvimon, "chargeover": chargeover, "keyline": keyline}
 
