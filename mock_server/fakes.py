@@ -124,8 +124,6 @@ class SchemaFaker:
         if uses_2020(schema):
             return generate_2020(self, schema, name, depth)
         schema = self._deref(schema)
-        if uses_2020(schema):
-            return generate_2020(self, schema, name, depth)
         if self._prism:
             if "example" in schema:
                 return schema["example"]
@@ -135,6 +133,8 @@ class SchemaFaker:
                 schema = merge_all_of(schema, self._deref) or schema
         elif "example" in schema and depth > 0:
             return schema["example"]
+        if uses_2020(schema):
+            return generate_2020(self, schema, name, depth)
         if schema.get("nullable") and self._random.random() < self._null_ratio:
             return None
         if "allOf" in schema:
