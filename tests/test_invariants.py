@@ -20,8 +20,8 @@ from jsonschema import Draft4Validator
 from conformance.invariants import Session, run_invariants
 from conformance.invariants.bodies import minimal
 from conformance.invariants.contract import list_operations, operations
-from conformance.invariants.edge_values import edge_values
 from conformance.invariants.filters import detect_filters
+from conformance.invariants.observed.edge_values import edge_values
 from conformance.invariants.paging import detect_paging, reported_counts
 from conformance.invariants.sorts import detect_sort
 from conformance.provenance import constraint_entries

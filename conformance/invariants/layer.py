@@ -17,14 +17,14 @@ from ..report import Result
 from ..scenarios import Context, RunOptions, Scenario
 from ..scenarios.base import run_scenario
 from ..targets import Target
-from .actions import action_invariants
-from .clock import clock_invariants
-from .derived import derivation_invariants
-from .edges import edge_invariants
 from .filters import filter_invariants
-from .follow import follow_invariants
 from .lists import list_invariants
-from .read_paths import read_path_invariants
+from .observed.actions import action_invariants
+from .observed.clock import clock_invariants
+from .observed.derived import derivation_invariants
+from .observed.edges import edge_invariants
+from .observed.follow import follow_invariants
+from .observed.read_paths import read_path_invariants
 from .session import Session
 from .sorts import sort_invariants
 from .tenants import tenant_invariants

@@ -16,13 +16,13 @@ from typing import Any
 
 import httpx
 
-from ..scenarios import Context, Derivation, Scenario
-from .bodies import request_body
-from .contract import ListOperation, Operation
-from .observed import observed, records
+from ...scenarios import Context, Derivation, Scenario
+from ..bodies import request_body
+from ..contract import ListOperation, Operation
+from ..session import Session
+from ..write_read import candidates, target_ids, with_ids
 from .problems import Problem, expect_none
-from .session import Session
-from .write_read import candidates, target_ids, with_ids
+from .responses import observed, records
 
 __all__ = ["derivation_invariants", "part_writes"]
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from ..scenarios import Context, Scenario
-from .contract import ListOperation, merged
-from .filters import detect_filters
-from .observed import observed, records
-from .paging import detect_paging
-from .session import Session, identity
-from .values import differences
+from ...scenarios import Context, Scenario
+from ..contract import ListOperation, merged
+from ..filters import detect_filters
+from ..paging import detect_paging
+from ..session import Session, identity
+from ..values import differences
+from .responses import observed, records
 
 __all__ = ["read_path_invariants", "view_parameters"]
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from ..scenarios import Context
-from .contract import ListOperation, Operation
-from .session import Session
+from ...scenarios import Context
+from ..contract import ListOperation, Operation
+from ..session import Session
 
 __all__ = ["Record", "Seen", "match", "observed", "records"]
 

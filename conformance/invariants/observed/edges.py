@@ -18,16 +18,16 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ..scenarios import Context, Scenario, Skip
-from .contract import Operation
+from ...scenarios import Context, Scenario, Skip
+from ..contract import Operation
+from ..links import LOCATION, ReadBack, evaluate, read_backs
+from ..session import Session, identity
+from ..values import differences
+from ..write_read import Comparison, comparison, read_after, send_write, target_ids, with_ids
 from .edge_values import NOTHING, edge_values
-from .links import LOCATION, ReadBack, evaluate, read_backs
-from .observed import match
 from .problems import Problem, expect_none
 from .read_paths import view_parameters
-from .session import Session, identity
-from .values import differences
-from .write_read import Comparison, comparison, read_after, send_write, target_ids, with_ids
+from .responses import match
 
 __all__ = ["edge_invariants"]
 

@@ -17,8 +17,8 @@ from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
-from .bodies import minimal
-from .contract import merged
+from ..bodies import minimal
+from ..contract import merged
 
 __all__ = ["NOTHING", "edge_values"]
 

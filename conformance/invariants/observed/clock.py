@@ -21,14 +21,14 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from ..scenarios import Context, Scenario
-from .bodies import request_body
-from .contract import ListOperation, Operation
+from ...scenarios import Context, Scenario
+from ..bodies import request_body
+from ..contract import ListOperation, Operation
+from ..session import Session
+from ..write_read import candidates, target_ids, with_ids
 from .derived import part_writes
-from .observed import observed, records
 from .problems import Problem, expect_none
-from .session import Session
-from .write_read import candidates, target_ids, with_ids
+from .responses import observed, records
 
 __all__ = ["clock_invariants", "stamps"]
 

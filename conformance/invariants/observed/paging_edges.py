@@ -16,12 +16,12 @@ import math
 from functools import partial
 from typing import Any
 
-from ..scenarios import Context, Scenario
-from .contract import ListOperation
-from .filters import ABSENT, detect_filters
-from .lists import check_counts
-from .paging import Paging, detect_paging, reported_counts, small_size, walk
-from .session import Session, identity
+from ...scenarios import Context, Scenario
+from ..contract import ListOperation
+from ..filters import ABSENT, detect_filters
+from ..lists import check_counts
+from ..paging import Paging, detect_paging, reported_counts, small_size, walk
+from ..session import Session, identity
 
 __all__ = ["paging_edge_invariants"]
 

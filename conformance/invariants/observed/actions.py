@@ -14,13 +14,13 @@ from collections import Counter
 from functools import partial
 from typing import Any
 
-from ..scenarios import ActionCheck, Context, Scenario
-from .bodies import request_body
-from .contract import ListOperation, Operation
-from .observed import Seen, observed, records
+from ...scenarios import ActionCheck, Context, Scenario
+from ..bodies import request_body
+from ..contract import ListOperation, Operation
+from ..session import Session, identity
+from ..write_read import target_ids, with_ids
 from .problems import Problem, expect_none
-from .session import Session, identity
-from .write_read import target_ids, with_ids
+from .responses import Seen, observed, records
 
 __all__ = ["action_invariants"]
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from ..scenarios import Context
-from ..scenarios.citations import is_weak
+from ...scenarios import Context
+from ...scenarios.citations import is_weak
 
 __all__ = ["Problem", "expect_none"]
 

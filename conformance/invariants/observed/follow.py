@@ -17,14 +17,14 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 
-from ..scenarios import Context, Scenario
-from .contract import ListOperation, merged, normalized
-from .links import evaluate
-from .observed import Seen, match, observed
-from .paging import detect_paging
+from ...scenarios import Context, Scenario
+from ..contract import ListOperation, merged, normalized
+from ..links import evaluate
+from ..paging import detect_paging
+from ..session import Session, identity
 from .paging_edges import paging_edge_invariants
 from .problems import Problem, expect_none
-from .session import Session, identity
+from .responses import Seen, match, observed
 
 __all__ = ["follow_invariants"]
 
