@@ -9,9 +9,9 @@ that uses it.
 """
 
 from .catalogue import RULES, Rule
-from .load import DiffError, DiffResult, contract_files, diff_sides
 from .operations import diff_documents
 from .policy import Policy
+from .sides.load import DiffError, DiffResult, contract_files, diff_sides
 
 __all__ = [
     "RULES",

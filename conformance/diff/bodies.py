@@ -9,8 +9,8 @@ from typing import Any
 from invoice_contracts.oas import escape_pointer
 
 from .changes import Changes
-from .constraints import REQUEST, RESPONSE
-from .schema import SchemaDiff
+from .schemas.compare import SchemaDiff
+from .schemas.constraints import REQUEST, RESPONSE
 
 __all__ = ["compare_request_body", "compare_responses"]
 

@@ -9,7 +9,7 @@ from ..findings import Finding
 from .catalogue import INFO, RULES
 from .lifecycle import Lifecycle
 from .policy import Policy
-from .refs import Resolver
+from .schemas.refs import Resolver
 
 __all__ = ["Changes"]
 

@@ -21,8 +21,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .constraints import Report
 from .policy import STABILITY_LEVELS, Policy
+from .schemas.constraints import Report
 
 __all__ = ["Lifecycle", "allows_breaking", "stability_of", "sunset_of"]
 

@@ -17,7 +17,7 @@ from .changes import Changes
 from .lifecycle import Lifecycle, allows_breaking, stability_of
 from .parameters import compare_parameters
 from .policy import Policy
-from .refs import Resolver, structure_view
+from .schemas.refs import Resolver, structure_view
 from .security import compare_requirements, compare_schemes
 
 __all__ = ["diff_documents"]

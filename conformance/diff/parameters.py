@@ -7,8 +7,8 @@ from typing import Any
 from invoice_contracts.oas import escape_pointer
 
 from .changes import Changes
-from .constraints import REQUEST
-from .schema import SchemaDiff
+from .schemas.compare import SchemaDiff
+from .schemas.constraints import REQUEST
 
 __all__ = ["compare_parameters"]
 

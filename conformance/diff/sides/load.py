@@ -25,11 +25,11 @@ from pathlib import Path
 
 from invoice_contracts.oas import DocumentError, LoadedContract, contract_from_text, load_contract
 
-from ..findings import Finding
-from .changes import Changes
+from ...findings import Finding
+from ..changes import Changes
+from ..operations import diff_documents
+from ..policy import Policy
 from .lines import line_finder
-from .operations import diff_documents
-from .policy import Policy
 from .written import as_written
 
 __all__ = ["DiffError", "DiffResult", "contract_files", "diff_sides"]

@@ -25,7 +25,7 @@ from .refs import Resolver
 from .shapes import field, flatten, members, pairs, wrap
 
 if TYPE_CHECKING:
-    from .changes import Changes
+    from ..changes import Changes
 
 __all__ = ["SchemaDiff"]
 
