@@ -14,7 +14,7 @@ from .profiles import Profile
 from .report import Report, Result, Status
 from .scenarios import Context, RunOptions, ScenarioFailure, SchemaTuning, Skip, find_pack
 from .scenarios.base import run_scenario
-from .schema_layer import run_schema_layer
+from .schema.layer import run_schema_layer
 from .targets import Target, TargetError
 
 __all__ = ["LAYERS", "check_reachable", "run"]

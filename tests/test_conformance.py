@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conformance import toml
 from conformance.profiles import PROFILES
 from conformance.scenarios import all_packs
-from conformance.schema_layer import schemathesis_config
+from conformance.schema import toml
+from conformance.schema.layer import schemathesis_config
 from conformance.targets import Credentials, Target, TargetError, load_target_file
 from invoice_contracts.credentials import mock_flags
 from invoice_contracts.registry import Registry

@@ -27,7 +27,7 @@ from conformance.scenarios import (
 )
 from conformance.scenarios.base import Context, run_scenario
 from conformance.scenarios.citations import CitationError, Citations
-from conformance.schema_layer import refusals
+from conformance.schema.layer import refusals
 from conformance.targets import Credentials, Target
 from invoice_contracts.credentials import mock_flags
 from invoice_contracts.oas import load_document

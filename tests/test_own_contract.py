@@ -7,13 +7,13 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from conformance import toml
 from conformance.invariants.contract import list_operations, operations
 from conformance.invariants.filters import detect_filters
 from conformance.profiles import PROFILES
 from conformance.scenarios.base import SchemaTuning
-from conformance.schema_layer import sampled_operations, schemathesis_config, silent_on_invalid_input
-from conformance.st_process import refusal_reason
+from conformance.schema import toml
+from conformance.schema.layer import sampled_operations, schemathesis_config, silent_on_invalid_input
+from conformance.schema.process import refusal_reason
 from conformance.targets import Credentials, Target
 from invoice_contracts.oas import load_document, needs_credentials
 from tests.conftest import ROOT, run_conformance, start_server, stop_server

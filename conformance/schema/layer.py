@@ -32,12 +32,12 @@ from typing import Any
 
 from invoice_contracts.oas import iter_operations, resolve_refs, server_base_path
 
+from ..profiles import Profile
+from ..report import Result, Status
+from ..scenarios.base import SchemaTuning
+from ..targets import Target
 from . import toml
-from .profiles import Profile
-from .report import Result, Status
-from .scenarios.base import SchemaTuning
-from .st_process import refusal_reason, run_st
-from .targets import Target
+from .process import refusal_reason, run_st
 
 __all__ = [
     "ALL_PHASES",
