@@ -15,6 +15,7 @@ from mock_server.contracts import load_contract
 from mock_server.errors import ErrorKind, MockError
 from mock_server.fakes import SchemaFaker
 from mock_server.generic import error_shape
+from mock_server.serving import validation31
 from tests.conftest import ROOT, LiveServer, start_server, stop_server
 
 DATA = ROOT / "tests" / "data" / "generic" / "real_shapes"
@@ -42,13 +43,21 @@ def test_an_error_body_shared_by_operations_is_generated_once(monkeypatch: pytes
                 made.append(schema)
             return super().generate(schema, name, depth)
 
+    checked: set[int] = set()  # each schema checked is compiled once: one per shape, not per operation
+
+    def compiled_for(document: Mapping[str, Any], schema: dict[str, Any]) -> Any:
+        checked.add(id(schema))
+        return validation31.compiled_for(document, schema)
+
     monkeypatch.setattr(error_shape, "SchemaFaker", Counting)
+    monkeypatch.setattr(error_shape, "compiled_for", compiled_for)
     render = error_shape.error_renderer(load_contract(DATA / "shared_errors.yaml").spec)
     assert len(made) == 1
     for operation_id in ("getA", "getB", "postC"):
         error = MockError(404, "No such thing", kind=ErrorKind.NOT_FOUND)
         error.operation_id = operation_id
         assert render(error).body["error"]["message"] == "No such thing"
+    assert len(checked) == 1
 
 
 def test_a_form_encoded_create_reads_back_its_fields(http: httpx.Client) -> None:
