@@ -73,3 +73,20 @@ def test_a_form_encoded_create_reads_back_its_fields(http: httpx.Client) -> None
 def test_a_form_field_typed_otherwise_in_the_record_is_not_kept(http: httpx.Client) -> None:
     record = http.post("/form-records/things", data={"name": "Typed", "kind": "7"}).json()
     assert "kind" not in record or record["kind"] in ("plain", "fancy")
+
+
+def test_a_3_1_create_answers_null_where_its_response_says_null(http: httpx.Client) -> None:
+    created = http.post("/nulls31/events", json={"event": {"transaction_id": "t-1"}})
+    assert created.status_code == 200, created.text
+    event = created.json()["event"]
+    assert event["customer_id"] is None
+    assert http.get("/nulls31/events/t-1").json() == created.json()
+
+
+def test_3_1_type_arrays_decide_which_request_fields_a_record_keeps(http: httpx.Client) -> None:
+    body = {"event": {"transaction_id": "t-2", "note": "hello", "size": 3, "label": 7}}
+    event = http.post("/nulls31/events", json=body).json()["event"]
+    assert (event["note"], event["size"]) == ("hello", 3)
+    assert "label" not in event
+    cleared = http.post("/nulls31/events", json={"event": {"transaction_id": "t-3", "note": None}}).json()["event"]
+    assert cleared["note"] is None
