@@ -17,7 +17,7 @@ from typing import Any
 from ..fakes import SchemaFaker
 from .lifecycle import Resource, properties_of
 
-__all__ = ["completed", "ordered", "project", "settable", "unwrapped", "writable"]
+__all__ = ["completed", "ordered", "project", "settable", "shown", "unwrapped", "writable"]
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -26,59 +26,93 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "boolean": (bool,),
     "array": (list,),
     "object": (dict,),
+    "null": (type(None),),
 }
 
 
-def _type_of(schema: Mapping[str, Any]) -> str | None:
-    """The JSON type a schema declares, directly or through its ``allOf`` parts or its properties."""
+def _types_of(schema: Mapping[str, Any]) -> frozenset[str] | None:
+    """The JSON types a schema allows (``type`` as a name or a 3.1 array, ``nullable`` adding
+    ``null``), narrowed by its ``allOf`` parts; ``object`` for bare properties; an untyped
+    ``anyOf``/``oneOf``'s branches' types; ``None``: any."""
     kind = schema.get("type")
+    found: frozenset[str] | None = None
     if isinstance(kind, str):
-        return kind
+        found = frozenset({kind})
+    elif isinstance(kind, list):
+        found = frozenset(str(k) for k in kind)
     for part in schema.get("allOf") or ():
-        if isinstance(part, Mapping) and _type_of(part) is not None:
-            return _type_of(part)
-    return "object" if "properties" in schema else None
+        more = _types_of(part) if isinstance(part, Mapping) else None
+        if more is not None:
+            found = more if found is None else _narrowed(found, more)
+    if found is None and "properties" in schema:
+        found = frozenset({"object"})
+    for key in ("anyOf", "oneOf"):
+        branches = [_types_of(b) if isinstance(b, Mapping) else None for b in schema.get(key) or ()]
+        if found is None and branches and all(b is not None for b in branches):
+            found = frozenset().union(*(b for b in branches if b is not None))
+    if found is not None and schema.get("nullable"):
+        found |= {"null"}
+    return found
+
+
+def _narrowed(types: frozenset[str], more: frozenset[str]) -> frozenset[str]:
+    both = types & more
+    return both | {"integer"} if "integer" in types | more and "number" in types | more else both
+
+
+def _allowed(sent: str, wanted: frozenset[str]) -> bool:
+    return sent in wanted or (sent == "integer" and "number" in wanted)
 
 
 def _agrees(value: Any, record: Mapping[str, Any], request: Mapping[str, Any] | None) -> bool:
     """Whether ``value`` (documented by ``request``, if at all) fits the record's ``record`` schema:
-    the same type, the same ``format`` where the record's has one, and the shape it gives."""
-    wanted = _type_of(record)
-    if wanted is None:
-        return _fits(value, record, 0)
-    sent = _type_of(request) if request else None
-    if request and (sent != wanted and not (sent == "integer" and wanted == "number")):
+    a typed request whose every (non-null) type the record allows too, the same ``format``
+    where the record's has one, and the shape it gives."""
+    wanted = _types_of(record)
+    sent = _types_of(request) if request else None
+    if request and wanted is not None and (sent is None or not all(_allowed(t, wanted) for t in sent - {"null"})):
         return False
-    if request and record.get("format") and request.get("format") != record.get("format"):
+    if request and wanted is not None and record.get("format") and request.get("format") != record.get("format"):
         return False
     return _fits(value, record, 0)
 
 
 def _fits(value: Any, schema: Mapping[str, Any], depth: int) -> bool:
-    """Whether ``value`` has the shape ``schema`` gives: its type, its enum, and, for objects
-    and arrays, required properties present and every documented part fitting (to a depth;
-    a ``$ref`` left in place by a recursive schema is taken on trust)."""
+    """Whether ``value`` has the shape ``schema`` gives: its types, its enum, each ``allOf``
+    part, one ``anyOf``/``oneOf`` branch, and, for objects and arrays, required properties
+    present and every documented part fitting (to a depth; a ``$ref`` left in place by a
+    recursive schema is taken on trust)."""
     if depth > 8 or "$ref" in schema:
         return True
-    if value is None:
-        return bool(schema.get("nullable")) or (_type_of(schema) is None and "enum" not in schema)
+    kinds = _types_of(schema)
+    if value is None and (schema.get("nullable") or (kinds is not None and "null" in kinds)):
+        return True
     if "enum" in schema and value not in schema["enum"]:
         return False
-    kind = _type_of(schema)
-    allowed = _JSON_TYPES.get(kind or "")
-    if allowed is not None and (
-        not isinstance(value, allowed) or (isinstance(value, bool) and kind in ("integer", "number"))
-    ):
+    if kinds is not None and not any(_is(value, kind) for kind in kinds):
         return False
+    if not all(_fits(value, part, depth + 1) for part in schema.get("allOf") or () if isinstance(part, Mapping)):
+        return False
+    for key in ("anyOf", "oneOf"):
+        branches = [b for b in schema.get(key) or () if isinstance(b, Mapping)]
+        if branches and not any(_fits(value, branch, depth + 1) for branch in branches):
+            return False
     if isinstance(value, list):
         items = schema.get("items")
         return not isinstance(items, Mapping) or all(_fits(item, items, depth + 1) for item in value)
-    if isinstance(value, dict) and kind == "object":
+    if isinstance(value, dict) and kinds is not None and "object" in kinds:
         properties, required = properties_of(schema)
         return required <= value.keys() and all(
             _fits(item, properties[name], depth + 1) for name, item in value.items() if name in properties
         )
     return True
+
+
+def _is(value: Any, kind: str) -> bool:
+    allowed = _JSON_TYPES.get(kind)
+    if allowed is None:
+        return True  # a type we do not know: taken on trust
+    return isinstance(value, allowed) and not (isinstance(value, bool) and kind in ("integer", "number"))
 
 
 def project(resource: Resource, record: Mapping[str, Any], schema: Mapping[str, Any] | None) -> Any:
@@ -91,6 +125,19 @@ def project(resource: Resource, record: Mapping[str, Any], schema: Mapping[str, 
     if envelope is not None and envelope in properties and envelope not in properties_of(resource.record)[0]:
         return {envelope: project(resource, record, properties[envelope])}
     return {k: v for k, v in record.items() if k in properties or k in required} if properties else dict(record)
+
+
+def shown(resource: Resource, schema: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The record's schema as a response of ``schema`` shows it: inside the resource's envelope
+    when :func:`project` wraps it in one."""
+    if schema is None:
+        return None
+    properties = properties_of(schema)[0]
+    envelope = resource.envelope
+    if envelope is not None and envelope in properties and envelope not in properties_of(resource.record)[0]:
+        inner = properties[envelope]
+        return inner if isinstance(inner, Mapping) else None
+    return schema
 
 
 def unwrapped(resource: Resource, body: Any) -> dict[str, Any]:
@@ -146,19 +193,34 @@ def _identifier(name: str, schema: Mapping[str, Any]) -> bool:
     return schema.get("format") == "uuid" or name == "id" or name.endswith(("_id", "Id", "_uuid"))
 
 
-def completed(resource: Resource, record: dict[str, Any], fake: SchemaFaker) -> dict[str, Any]:
-    """Required (declared or not) and read-only properties the client did not send, generated: from the schema's
-    example or default like any generated value, except identifiers, which are generated afresh
-    so that two records never share one."""
+def _fresh(name: str, schema: Mapping[str, Any], fake: SchemaFaker) -> Any:
+    """A generated value; an identifier's without the schema's example or default, so that two
+    records never share one."""
+    if _identifier(name, schema):
+        schema = {k: v for k, v in schema.items() if k not in ("example", "default")}
+    return fake.generate(schema, name, 1)
+
+
+def completed(
+    resource: Resource, record: dict[str, Any], fake: SchemaFaker, view: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Required (declared or not) and read-only properties the client did not send, generated
+    (from the schema's example or default like any generated value, identifiers afresh). Where
+    ``view``, the record as the create response shows it (:func:`shown`), narrows a property (an ``allOf``
+    laying ``type: 'null'`` over it), a value that does not fit it is made from it, or left out
+    when it is neither required nor read-only."""
     properties, required = properties_of(resource.record)
+    views = properties_of(view)[0] if view is not None else {}
     for name, declared in properties.items():
-        if name not in record and (name in required or declared.get("readOnly")):
-            schema = (
-                {k: v for k, v in declared.items() if k not in ("example", "default")}
-                if _identifier(name, declared)
-                else declared
-            )
-            record[name] = fake.generate(schema, name, 1)
+        needed = name in required or bool(declared.get("readOnly"))
+        narrowed = views.get(name)
+        if name not in record and needed:
+            record[name] = _fresh(name, declared, fake)
+        if name in record and isinstance(narrowed, Mapping) and not _fits(record[name], narrowed, 0):
+            if needed:
+                record[name] = _fresh(name, narrowed, fake)
+            else:
+                del record[name]
     extra = resource.record.get("additionalProperties")
     for name in sorted(required - set(properties) - set(record)):
         # Required but not declared: a value of additionalProperties, else a string.

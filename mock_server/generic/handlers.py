@@ -26,7 +26,7 @@ from ..serving.negotiation import negotiate
 from ..serving.prefer import documented_reply, response_headers
 from ..serving.selection import documented_status
 from ..state.store import Transaction
-from .fields import completed, ordered, project, settable, unwrapped, writable
+from .fields import completed, ordered, project, settable, shown, unwrapped, writable
 from .lifecycle import Part, Resource, Role, properties_of
 
 __all__ = ["Generator", "lifecycle_handler", "stateless_handler", "under_records"]
@@ -160,7 +160,8 @@ class _Lifecycle:
         else:
             key = self.generator.new_id(call.tx, collection, resource)
         fields = {**writable(resource, call.body, self.part.request), resource.id_field: key}
-        record = completed(resource, fields, self.generator.fake(collection, key))
+        view = shown(resource, self.part.success.schema)
+        record = completed(resource, fields, self.generator.fake(collection, key), view)
         call.tx.put(collection, key, record)
         location = call.base_url + self.base_path + _path(resource.item_path, {**call.params, resource.id_param: key})
         return Reply(self.part.success.status, self._body(record), self._headers(location=location))

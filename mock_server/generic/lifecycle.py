@@ -5,7 +5,9 @@ property; its read is the GET the create response's OpenAPI ``links`` point to (
 parameter ``$response.body#/FIELD`` names the id property), or, without links, ``GET P/{x}``
 whose record has the same properties as the create response (the REST convention); a record
 both responses wrap in the same one-key envelope (``{"customer": {...}}``, Rails style) is
-the record inside it. The item
+the record inside it, and a read answering a union (``anyOf: [customer, deleted_customer]``,
+Stripe style) answers the branch that is the created record. A request body's fields are read
+from its JSON schema, else its form one (a form's fields arrive as a JSON body's do). The item
 path's PUT, PATCH and DELETE and the collection's GET (an array of records, or an object with
 one) join the lifecycle; every other operation is answered statelessly.
 """
@@ -91,15 +93,24 @@ def properties_of(schema: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
     return properties, required
 
 
-def _json_content(holder: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    for media_type, content in (holder.get("content") or {}).items():
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _json_content(holder: Mapping[str, Any], forms: bool = False) -> tuple[str, dict[str, Any]] | None:
+    """The first JSON media type of ``holder`` and its schema; with ``forms`` (a request body,
+    whose fields arrive as a dict from a form as from JSON) a form one where no JSON one is."""
+    contents = [(str(m), c) for m, c in (holder.get("content") or {}).items() if isinstance(c, Mapping)]
+    for media_type, content in contents:
         if "json" in media_type and isinstance(content.get("schema"), dict):
-            return str(media_type), content["schema"]
+            return media_type, content["schema"]
+    for media_type, content in contents if forms else ():
+        if media_type.split(";")[0].strip().lower() in _FORMS and isinstance(content.get("schema"), dict):
+            return media_type, content["schema"]
     return None
 
 
-def _json_schema(spec: dict[str, Any], holder: Mapping[str, Any]) -> dict[str, Any] | None:
-    found = _json_content(holder)
+def _json_schema(spec: dict[str, Any], holder: Mapping[str, Any], forms: bool = False) -> dict[str, Any] | None:
+    found = _json_content(holder, forms)
     if found is None:
         return None
     schema: dict[str, Any] = resolve_refs(spec, found[1])
@@ -164,7 +175,8 @@ def _conventional_read(
         if operation.method != "get" or param is None:
             continue
         success = success_of(contract.spec, _node(contract, operation))
-        record = set(properties_of(record_of(success.schema, envelope))[0]) if success and success.schema else set()
+        variants = _variants(record_of(success.schema, envelope)) if success and success.schema else []
+        record = next((names for names in map(_names, variants) if names == created), set())
         if record != created:
             continue
         field = param if param in record else "id"
@@ -193,6 +205,26 @@ def record_of(schema: Mapping[str, Any], envelope: str | None) -> dict[str, Any]
     return dict(inner) if isinstance(inner, Mapping) else {}
 
 
+def _names(schema: Mapping[str, Any]) -> set[str]:
+    return set(properties_of(schema)[0])
+
+
+def _variants(schema: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The record schemas a response may hold: the schema, or each object branch of its
+    ``anyOf``/``oneOf`` (a read that answers the record or its tombstone, as Stripe's do)."""
+    branches = [b for key in ("anyOf", "oneOf") for b in schema.get(key) or () if isinstance(b, Mapping)]
+    return [b for b in branches if properties_of(b)[0]] if branches and not properties_of(schema)[0] else [schema]
+
+
+def _read_record(schema: Mapping[str, Any], envelope: str | None, created: set[str], field: str) -> dict[str, Any]:
+    """The record a read answers: the variant with the created record's properties, else the
+    first with the id property, else ``{}``."""
+    variants = _variants(record_of(schema, envelope))
+    chosen = next((v for v in variants if _names(v) == created), None)
+    chosen = chosen or next((v for v in variants if field in _names(v)), None)
+    return dict(chosen) if chosen is not None else {}
+
+
 def _resource(contract: Contract, create: Operation) -> Resource | None:
     node = _node(contract, create)
     success = success_of(contract.spec, node)
@@ -211,7 +243,7 @@ def _resource(contract: Contract, create: Operation) -> Resource | None:
     read_success = success_of(contract.spec, _node(contract, read))
     if read_success is None or read_success.schema is None or field not in created:
         return None
-    record = record_of(read_success.schema, envelope)
+    record = _read_record(read_success.schema, envelope, created, field)
     if field not in properties_of(record)[0]:
         return None
     param = _item_param(create.path, read.path)
@@ -244,7 +276,7 @@ def _parts(contract: Contract, resource: Resource, create: Operation) -> Iterato
         success = success_of(contract.spec, node)
         if success is None:
             continue
-        request = _json_schema(contract.spec, resolve_refs(contract.spec, node.get("requestBody") or {}))
+        request = _json_schema(contract.spec, resolve_refs(contract.spec, node.get("requestBody") or {}), forms=True)
         if operation is create:
             yield operation.operation_id, Part(resource, Role.CREATE, success, request)
         elif operation.path == resource.item_path and operation.method in _ITEM_ROLES:
