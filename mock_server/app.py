@@ -28,10 +28,10 @@ from .discovery import ApiSource, SetupError, load_sources
 from .errors import render_status
 from .process.guard import admin_origin_refusal, host_refusal
 from .serving.api_app import Responder, build_api_app
-from .serving.auth import SecretCarriers
-from .serving.encoding import dump_json
 from .serving.pipeline import serve_api_request
-from .serving.served import served_document
+from .serving.requests.auth import SecretCarriers
+from .serving.responses.encoding import dump_json
+from .serving.responses.served import served_document
 from .settings import MockSettings
 from .state.mock_state import MockState
 

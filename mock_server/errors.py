@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from connexion.exceptions import ProblemException
 from starlette.exceptions import HTTPException
 
-from .serving.encoding import dump_json
+from .serving.responses.encoding import dump_json
 from .state.store import StoreFull
 
 __all__ = ["ErrorKind", "ErrorRenderer", "MockError", "RenderedError", "error_from", "render_status"]

@@ -41,8 +41,8 @@ from .discovery import SetupError, load_source, registry
 from .errors import ErrorKind, MockError, render_status
 from .process.listen import EVENT_LOOP, bind
 from .rules import ApiRules
-from .serving.encoding import dump_json
-from .serving.validation31 import compiled_for
+from .serving.requests.validation31 import compiled_for
+from .serving.responses.encoding import dump_json
 from .settings import MockSettings
 
 __all__ = ["ValidationProxy", "Violation", "main"]

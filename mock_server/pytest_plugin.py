@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .serving.auth import presenting_headers
+from .serving.requests.auth import presenting_headers
 
 __all__ = ["MockServer", "mock_server", "mock_server_session"]
 

@@ -19,7 +19,7 @@ from faker import Faker
 from .contracts import Operation
 from .errors import ErrorRenderer
 from .fakes import SchemaFaker
-from .serving.auth import Principal
+from .serving.requests.auth import Principal
 from .state.store import Store, Transaction
 
 __all__ = ["ApiRules", "Call", "Handler", "Handlers", "Reply", "SeedContext", "Seeder"]

@@ -11,7 +11,7 @@ from invoice_contracts.registry import Registry
 from mock_server import MockSettings, create_app
 from mock_server.apis import solvimon
 from mock_server.rules import Reply
-from mock_server.serving.auth import Credential, CredentialRegistry, Principal
+from mock_server.serving.requests.auth import Credential, CredentialRegistry, Principal
 from mock_server.state.idempotency import IdempotencyCache
 from mock_server.state.store import Store, StoreFull
 from tests.conftest import SOLVIMON_ALL

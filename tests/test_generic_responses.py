@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.serving.negotiation import accepted_ranges
-from mock_server.serving.selection import chosen_key, documented_status, key_for_code, status_of
+from mock_server.serving.responses.negotiation import accepted_ranges
+from mock_server.serving.responses.selection import chosen_key, documented_status, key_for_code, status_of
 from tests.conftest import ROOT, LiveServer, start_server, stop_server
 
 XML = b"<greeting><text>hello</text></greeting>"

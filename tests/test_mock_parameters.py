@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mock_server.serving.uri_parsing import implied_type
+from mock_server.serving.requests.uri_parsing import implied_type
 from tests.conftest import ROOT, generic_mock
 
 DATA = ROOT / "tests" / "data" / "generic" / "parameters"

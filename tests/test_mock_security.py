@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mock_server.serving.auth import presenting_headers
-from mock_server.serving.security import challenges
+from mock_server.serving.requests.auth import presenting_headers
+from mock_server.serving.requests.security import challenges
 from tests.conftest import ROOT, generic_mock
 
 DATA = ROOT / "tests" / "data" / "generic" / "security"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.serving.encoding import EncodingCache
+from mock_server.serving.responses.encoding import EncodingCache
 from mock_server.state.identity import IdentityCache
 from mock_server.state.store import Commit, Store
 

@@ -22,9 +22,9 @@ from starlette.responses import Response
 
 from invoice_contracts.oas import load_document
 
-from ..serving.auth import ALL_PERMISSIONS, Credential, CredentialRegistry, Principal, presenting_headers
-from ..serving.encoding import dump_json
-from ..serving.security import security_map
+from ..serving.requests.auth import ALL_PERMISSIONS, Credential, CredentialRegistry, Principal, presenting_headers
+from ..serving.requests.security import security_map
+from ..serving.responses.encoding import dump_json
 from ..state.mock_state import KEEPABLE, MINTED, MockState
 from ..state.persistence import PersistenceError
 from ..state.store import Commit

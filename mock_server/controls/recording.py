@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 from invoice_contracts.oas import resolve_refs
 
 from ..contracts import Contract
-from ..serving.auth import SecretCarriers
+from ..serving.requests.auth import SecretCarriers
 
 __all__ = ["Recorder", "load_stub_files"]
 

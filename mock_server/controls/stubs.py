@@ -26,7 +26,7 @@ from invoice_contracts.oas import resolve_refs
 
 from ..contracts import Operation
 from ..discovery import ApiSource
-from ..serving.validation31 import compiled_for
+from ..serving.requests.validation31 import compiled_for
 from .faults import FAULTS, ControlsError, parse_latency_json
 from .matching import MatcherError, RequestMatcher, RequestView
 

@@ -22,8 +22,8 @@ from invoice_contracts.oas import iter_operations, resolve_refs
 
 from ..errors import ErrorKind, ErrorRenderer, MockError, RenderedError
 from ..fakes import SchemaFaker, make_faker
-from ..serving.security import challenges
-from ..serving.validation31 import compiled_for
+from ..serving.requests.security import challenges
+from ..serving.requests.validation31 import compiled_for
 from .lifecycle import properties_of
 
 __all__ = ["error_renderer"]

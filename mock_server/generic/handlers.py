@@ -21,10 +21,10 @@ from ..contracts import Contract, Operation
 from ..errors import ErrorKind, ErrorRenderer, MockError
 from ..fakes import SchemaFaker, make_faker
 from ..rules import Call, Handler, Reply, SeedContext
-from ..serving.media import is_json, root_name, textual
-from ..serving.negotiation import negotiate
-from ..serving.prefer import documented_reply, response_headers
-from ..serving.selection import documented_status
+from ..serving.responses.media import is_json, root_name, textual
+from ..serving.responses.negotiation import negotiate
+from ..serving.responses.prefer import documented_reply, response_headers
+from ..serving.responses.selection import documented_status
 from ..state.store import Transaction
 from .fields import completed, ordered, project, settable, shown, unwrapped, writable
 from .lifecycle import Part, Resource, Role, properties_of

@@ -31,17 +31,17 @@ from ..fakes import SchemaFaker, make_faker
 from ..rules import Call, Handler, Reply
 from ..state.idempotency import IdempotencyCache
 from ..state.mock_state import FIXED_EPOCH, MockState
-from .access import AccessMiddleware, caller_of
 from .connexion_app import AsyncApp
-from .encoding import EncodingCache, dump_json
-from .media import is_json
-from .prefer import QueryParameterFilter, forced_reply
-from .routing import RouteCheck, connexion_document
-from .security import security_map
-from .selection import documented_status
-from .uri_parsing import ExplodedArrayURIParser
-from .validation import validator_map
-from .validation31 import validator_map_31
+from .requests.access import AccessMiddleware, caller_of
+from .requests.routing import RouteCheck, connexion_document
+from .requests.security import security_map
+from .requests.uri_parsing import ExplodedArrayURIParser
+from .requests.validation import validator_map
+from .requests.validation31 import validator_map_31
+from .responses.encoding import EncodingCache, dump_json
+from .responses.media import is_json
+from .responses.prefer import QueryParameterFilter, forced_reply
+from .responses.selection import documented_status
 
 __all__ = ["Responder", "build_api_app"]
 

@@ -23,8 +23,8 @@ from ..controls.stubs import Stub
 from ..discovery import ApiSource
 from ..state.journal import JournalEntry
 from ..state.mock_state import MockState
-from .auth import REDACTED, SecretCarriers
-from .encoding import dump_json
+from .requests.auth import REDACTED, SecretCarriers
+from .responses.encoding import dump_json
 
 __all__ = ["serve_api_request"]
 

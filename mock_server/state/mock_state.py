@@ -19,7 +19,7 @@ from ..controls.stubs import Stub, StubError, Stubs
 from ..discovery import ApiSource, SetupError
 from ..fakes import SchemaFaker, make_faker
 from ..rules import SeedContext
-from ..serving.auth import Credential, CredentialRegistry
+from ..serving.requests.auth import Credential, CredentialRegistry
 from ..settings import MockSettings
 from .idempotency import IdempotencyCache
 from .journal import Journal

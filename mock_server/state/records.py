@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
-from ..serving.encoding import dump_json
+from ..serving.responses.encoding import dump_json
 
 __all__ = ["Packed", "RecordCache", "Slots", "fresh"]
 

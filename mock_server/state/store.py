@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..process import heap
-from ..serving.encoding import dump_json
+from ..serving.responses.encoding import dump_json
 from .records import RecordCache, Slots, fresh
 
 __all__ = ["Commit", "Store", "StoreFull", "Transaction"]

@@ -18,7 +18,7 @@ from mock_server import MockApp, MockSettings, create_app
 from mock_server.apis import chargeover, keyline, solvimon
 from mock_server.errors import MockError
 from mock_server.rules import Call, Handler, Reply
-from mock_server.serving.auth import Principal
+from mock_server.serving.requests.auth import Principal
 
 from .base import APP, Breakage, RewriteResponses, json_rewrite
 from .derived import DERIVED

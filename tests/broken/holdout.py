@@ -27,7 +27,7 @@ from mock_server import MockApp
 from mock_server.apis import chargeover, keyline, solvimon
 from mock_server.errors import ErrorKind, MockError
 from mock_server.rules import Call, Handler, Reply
-from mock_server.serving.auth import Principal
+from mock_server.serving.requests.auth import Principal
 
 from .base import Breakage, Rewrite
 

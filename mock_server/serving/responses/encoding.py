@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..state.identity import IdentityCache
+from ...state.identity import IdentityCache
 
 __all__ = ["EncodingCache", "dump_json"]
 

@@ -26,8 +26,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from invoice_contracts.oas import HTTP_METHODS, resolve_refs
 
-from ..contracts import Contract
-from ..errors import ErrorKind, MockError
+from ...contracts import Contract
+from ...errors import ErrorKind, MockError
 from .uri_parsing import implied_type
 
 __all__ = ["RouteCheck", "connexion_document"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..errors import ErrorKind, MockError
+from ...errors import ErrorKind, MockError
 
 __all__ = ["accepted_ranges", "negotiate"]
 

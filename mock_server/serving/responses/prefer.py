@@ -18,9 +18,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import ErrorKind, ErrorRenderer, MockError
-from ..fakes import SchemaFaker
-from ..rules import Reply
+from ...errors import ErrorKind, ErrorRenderer, MockError
+from ...fakes import SchemaFaker
+from ...rules import Reply
 from .media import is_json, root_name, textual
 from .negotiation import negotiate
 from .selection import chosen_key, key_for_code, status_of

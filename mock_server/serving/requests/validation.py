@@ -40,7 +40,7 @@ from starlette.types import Scope
 
 from invoice_contracts.oas import to_json_schema
 
-from ..errors import ErrorKind, MockError
+from ...errors import ErrorKind, MockError
 
 __all__ = ["CompiledSchema", "compiled", "schema_error", "validator_map"]
 

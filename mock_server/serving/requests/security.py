@@ -3,7 +3,7 @@
 Connexion finds a scheme's check function by a dotted name in the contract
 (``x-apikeyInfoFunc`` ...); the contracts are vendor documents and must not name our code, so
 :func:`security_map` hands Connexion handler classes whose check function is bound to this
-process's :class:`~mock_server.serving.auth.CredentialRegistry` instead.
+process's :class:`~mock_server.serving.requests.auth.CredentialRegistry` instead.
 
 Connexion limitations worked around here (each has a test in tests/test_mock_security.py):
 

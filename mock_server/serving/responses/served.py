@@ -18,7 +18,7 @@ import yaml
 from starlette.responses import Response
 from starlette.types import Scope
 
-from ..contracts import Contract
+from ...contracts import Contract
 from .encoding import dump_json
 
 __all__ = ["served_document"]

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..contracts import Contract, Operation
-from ..errors import ErrorKind, MockError
+from ...contracts import Contract, Operation
+from ...errors import ErrorKind, MockError
 from .auth import PRINCIPAL_SCOPE_KEY, Principal
 
 __all__ = ["CALLER_SCOPE_KEY", "AccessMiddleware", "Caller", "caller_of"]
