@@ -15,7 +15,7 @@ from mock_server.contracts import load_contract
 from mock_server.errors import ErrorKind, MockError
 from mock_server.fakes import SchemaFaker
 from mock_server.generic import error_shape
-from mock_server.serving import validation31
+from mock_server.serving.requests import validation31
 from tests.conftest import ROOT, LiveServer, start_server, stop_server
 
 DATA = ROOT / "tests" / "data" / "generic" / "real_shapes"
