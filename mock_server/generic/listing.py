@@ -281,8 +281,16 @@ def listing_of(
     pointers = {ref[0] for ref in (paging.position, paging.size) if ref}
     filters = tuple(_filters(parameters, properties, pointers))
     known = tuple(name for name in ids if name in properties)
-    first = paging.first
-    return Listing(paging.style, paging.position, paging.size, paging.default_size, first, filters, frozenset(pointers), known)
+    return Listing(
+        paging.style,
+        paging.position,
+        paging.size,
+        paging.default_size,
+        paging.first,
+        filters,
+        frozenset(pointers),
+        known,
+    )
 
 
 def _count_kind(name: str) -> str | None:
