@@ -51,8 +51,9 @@ def generic_rules(contract: Contract) -> ApiRules:
 
 
 def _listing(contract: Contract, path: str, method: str) -> Listing | None:
-    """How a GET whose lowest 2xx answer is a list pages and filters; None for any other."""
-    if method != "get":
+    """How a GET whose lowest 2xx answer is a list pages and filters; None for any other (and
+    for a read of one record: a path that ends in a parameter)."""
+    if method != "get" or path.rstrip("/").endswith("}"):
         return None
     success = success_of(contract.spec, contract.spec["paths"][path][method])
     if success is None or success.status != 200:

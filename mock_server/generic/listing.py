@@ -293,29 +293,27 @@ def listing_of(
     )
 
 
+_KINDS = {
+    "next_cursor": _NEXT,
+    "next_page": ("next_page",),
+    "prev_page": ("prev_page", "previous_page"),
+    "total_pages": ("total_pages", "totalpages", "page_count", "pages"),
+    "total_items": ("count", "total", "total_count", "totalcount", "total_items", "total_results", "total_entries"),
+    "page_size": ("per_page", "page_size", "perpage", "pagesize", "limit"),
+    "page": ("page", "current_page", "page_number", "currentpage"),
+    "has_more": ("has_more", "hasmore", "more"),
+}
+
+
 def _count_kind(name: str) -> str | None:
+    """What a response field named ``name`` reports about a page, by the names APIs give it."""
     name = _normalized(name)
-    if name in _NEXT:
-        return "next_cursor"
-    if name == "next_page":
-        return "next_page"
-    if name in ("prev_page", "previous_page"):
-        return "prev_page"
-    if "total" in name and "page" in name:
-        return "total_pages"
-    if "total" in name or name == "count":
-        return "total_items"
-    if name.endswith(("per_page", "page_size")) or name == "limit":
-        return "page_size"
-    if name.endswith("page"):
-        return "page"
-    if name in ("has_more", "hasmore", "more"):
-        return "has_more"
-    return None
+    return next((kind for kind, names in _KINDS.items() if name in names), None)
 
 
 def report(envelope: dict[str, Any], schema: Mapping[str, Any], paged: Paged) -> None:
-    """Fill in the paging metadata ``schema`` documents, at the top level or one object down."""
+    """Fill in the paging metadata ``schema`` documents, at the top level or in an object of
+    paging metadata."""
     pages = math.ceil(paged.total / paged.size) if paged.size else (1 if paged.total else 0)
     values: dict[str, Any] = {
         "total_items": paged.total,
@@ -335,8 +333,14 @@ def report(envelope: dict[str, Any], schema: Mapping[str, Any], paged: Paged) ->
             envelope[name] = values[kind]
         elif value is not None and not sub.get("nullable"):
             envelope[name] = value
-        elif sub.get("type") == "object" and isinstance(envelope.get(name), dict):
+        elif _reports_paging(sub) and isinstance(envelope.get(name), dict):
             report(envelope[name], sub, paged)
+
+
+def _reports_paging(schema: dict[str, Any]) -> bool:
+    """An object of paging metadata (``meta``, ``pagination``): two or more fields named as such."""
+    fields = schema.get("properties") or {} if schema.get("type") in ("object", None) else {}
+    return sum(_count_kind(name) is not None for name in fields) >= 2
 
 
 def _fits(schema: dict[str, Any], value: Any) -> bool:
