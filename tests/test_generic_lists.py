@@ -88,6 +88,13 @@ def test_a_cursor_walk_over_an_example_shows_each_item_once(http: httpx.Client) 
     assert [event["id"] for event in kinds] == ["ev_1", "ev_3"]
 
 
+def test_a_limit_without_a_position_gives_the_first_items(http: httpx.Client) -> None:
+    first = http.get("/lists-cursor/notes", params={"limit": 2}).json()
+    assert ([note["id"] for note in first["data"]], first["has_more"]) == (["n_1", "n_2"], True)
+    every = http.get("/lists-cursor/notes", params={"limit": 3}).json()
+    assert (len(every["data"]), every["has_more"]) == (3, False)
+
+
 @pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.stem)
 def test_the_suite_finds_no_fault_in_these_lists(http: httpx.Client, spec: Any, tmp_path: Any) -> None:
     """The invariants the suite derives from each contract hold on the mock serving it."""

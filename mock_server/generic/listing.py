@@ -71,6 +71,7 @@ class Paged:
     size: int | None = None
     next_page: int | None = None
     next_cursor: str | None = None
+    more: bool = False  # items past this page that no page number or cursor reaches
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,10 @@ class Listing:
             )
         ]
         size = _integer(self._read(self.size, params, headers)) or self.default_size
-        if self.style is None or size is None or size <= 0:
-            return Paged(kept, len(kept), size=size)
+        if size is None or size <= 0:
+            return Paged(kept, len(kept))
+        if self.style is None:  # a size without a position it can be paged by: the first items
+            return Paged(kept[:size], len(kept), size=size, more=len(kept) > size)
         raw = self._read(self.position, params, headers)
         if self.style == "page":
             number = _integer(raw)
@@ -323,7 +326,7 @@ def report(envelope: dict[str, Any], schema: Mapping[str, Any], paged: Paged) ->
         "next_page": paged.next_page,
         "prev_page": paged.page - 1 if paged.page and paged.page > 1 else None,
         "next_cursor": paged.next_cursor,
-        "has_more": paged.next_page is not None or paged.next_cursor is not None,
+        "has_more": paged.more or paged.next_page is not None or paged.next_cursor is not None,
     }
     for name, documented in (merged(schema).get("properties") or {}).items():
         sub = merged(documented)
