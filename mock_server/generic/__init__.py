@@ -17,7 +17,8 @@ from ..contracts import Contract
 from ..rules import ApiRules, Handlers
 from .error_shape import error_renderer
 from .handlers import Generator, lifecycle_handler, stateless_handler, under_records
-from .lifecycle import find_lifecycles
+from .lifecycle import find_lifecycles, success_of
+from .listing import Listing, listing_of, parameters_of
 
 __all__ = ["default_fixtures", "generic_rules"]
 
@@ -31,9 +32,10 @@ def generic_rules(contract: Contract) -> ApiRules:
     handlers = Handlers()
     for operation_id, operation in contract.operations.items():
         part = parts.get(operation_id)
-        stateless = stateless_handler(contract, operation, generator, render_error)
+        listing = _listing(contract, operation.path, operation.method)
+        stateless = stateless_handler(contract, operation, generator, render_error, listing)
         handler = (
-            lifecycle_handler(part, generator, contract.base_path, operation, stateless)
+            lifecycle_handler(part, generator, contract.base_path, operation, stateless, listing)
             if part is not None
             else stateless
         )
@@ -46,6 +48,20 @@ def generic_rules(contract: Contract) -> ApiRules:
         seed=generator.reseed,
         prism_compatible=True,
     )
+
+
+def _listing(contract: Contract, path: str, method: str) -> Listing | None:
+    """How a GET whose lowest 2xx answer is a list pages and filters; None for any other (and
+    for a read of one record: a path that ends in a parameter)."""
+    if method != "get" or path.rstrip("/").endswith("}"):
+        return None
+    success = success_of(contract.spec, contract.spec["paths"][path][method])
+    if success is None or success.status != 200:
+        return None
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    below = [other[len(path) + 2 : -1] for other in contract.spec["paths"] if other.startswith(path.rstrip("/") + "/{")]
+    ids = (*[name for name in below if "/" not in name and "{" not in name], "id", f"{last.removesuffix('s')}_id")
+    return listing_of(parameters_of(contract.spec, path, method), success.schema, ids)
 
 
 def default_fixtures(contract: Contract) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from ..serving.responses.selection import documented_status
 from ..state.store import Transaction
 from .fields import completed, ordered, project, settable, shown, unwrapped, writable
 from .lifecycle import Part, Resource, Role, properties_of
+from .listing import Listing, items_key_of, report
 
 __all__ = ["Generator", "lifecycle_handler", "stateless_handler", "under_records"]
 
@@ -96,9 +97,16 @@ def _not_found(resource: Resource, key: Any) -> MockError:
 
 class _Lifecycle:
     def __init__(
-        self, part: Part, generator: Generator, base_path: str, operation: Operation, fallback: Handler
+        self,
+        part: Part,
+        generator: Generator,
+        base_path: str,
+        operation: Operation,
+        fallback: Handler,
+        listing: Listing | None = None,
     ) -> None:
         self.part = part
+        self.listing = listing
         self.resource = part.resource
         self.generator = generator
         self.base_path = base_path
@@ -170,17 +178,24 @@ class _Lifecycle:
         records = [self._body(r) for r in call.tx.values(collection) if _live(r) is not None]
         schema = self.part.success.schema or {}
         held = self.part.list_property
-        limit = (properties_of(schema)[0][held] if held else schema).get("maxItems")
-        records = records[: int(limit)] if limit is not None else records
-        headers = self._headers(count=len(records))
+        if self.listing is not None:
+            paged = self.listing.apply(records, call.params, call.headers)
+            records = paged.items
+        else:
+            limit = (properties_of(schema)[0][held] if held else schema).get("maxItems")
+            records = records[: int(limit)] if limit is not None else records
+        total = paged.total if self.listing is not None else len(records)
+        headers = self._headers(count=total)
         if held is None:
             return Reply(self.part.success.status, records, headers)
         envelope = self.generator.fake("list", collection).generate(schema)
         for name, sub in properties_of(schema)[0].items():
             if sub.get("type") == "integer" and name.lower() in ("count", "total", "total_count", "totalcount", "size"):
-                envelope[name] = len(records)
+                envelope[name] = total
             elif sub.get("type") == "boolean" and name.lower() in ("has_more", "hasmore", "more"):
                 envelope[name] = False
+        if self.listing is not None and isinstance(envelope, dict):
+            report(envelope, schema, paged)
         envelope[held] = records
         return Reply(self.part.success.status, envelope, headers)
 
@@ -223,29 +238,60 @@ def _undocumented_missing(error: MockError, statuses: tuple[str, ...], fallback:
 
 
 def lifecycle_handler(
-    part: Part, generator: Generator, base_path: str, operation: Operation, fallback: Handler
+    part: Part,
+    generator: Generator,
+    base_path: str,
+    operation: Operation,
+    fallback: Handler,
+    listing: Listing | None = None,
 ) -> Handler:
     """``part`` of a lifecycle kept in the store; ``fallback`` answers where a missing record
-    has no documented status."""
-    return _Lifecycle(part, generator, base_path, operation, fallback)
+    has no documented status; a list pages and filters as ``listing`` reads its contract."""
+    return _Lifecycle(part, generator, base_path, operation, fallback, listing)
 
 
 def stateless_handler(
-    contract: Contract, operation: Operation, generator: Generator, render_error: ErrorRenderer
+    contract: Contract,
+    operation: Operation,
+    generator: Generator,
+    render_error: ErrorRenderer,
+    listing: Listing | None = None,
 ) -> Handler:
     """The response Prism would choose (``serving/selection.py``), in the media type ``Accept``
-    asks for, from its example or generated (the same on every call: seeded by the operation)."""
+    asks for, from its example or generated (the same on every call: seeded by the operation);
+    a list's items filtered and paged as ``listing`` reads its contract."""
     resolved: list[dict[str, Any]] = []  # the operation with its $refs inlined, on first use
 
     def handler(call: Call) -> Reply:
         if not resolved:
             resolved.append(resolve_refs(contract.spec, contract.spec["paths"][operation.path][operation.method]))
         fake = generator.fake(operation.operation_id)
-        return documented_reply(
+        reply = documented_reply(
             operation.operation_id, resolved[0], fake, render_error, accept=call.headers.get("accept"), prism=True
         )
+        return reply if listing is None else _listed(reply, listing, call, resolved[0])
 
     return handler
+
+
+def _listed(reply: Reply, listing: Listing, call: Call, node: Mapping[str, Any]) -> Reply:
+    """A documented list reply with only the items ``listing`` keeps for ``call``, and its
+    paging metadata to match."""
+    if reply.status != 200 or (reply.media_type is not None and not is_json(reply.media_type)):
+        return reply
+    content = (node.get("responses") or {}).get("200", {}).get("content") or {}
+    schema = next((media.get("schema") for name, media in content.items() if is_json(name)), None)
+    _, key = items_key_of(schema)
+    body = reply.body
+    if key is None and isinstance(body, list):
+        kept = listing.apply(listing.distinct(body), call.params, call.headers).items
+        return Reply(reply.status, kept, reply.headers, reply.media_type)
+    if key is None or not isinstance(body, dict) or not isinstance(body.get(key), list):
+        return reply
+    paged = listing.apply(listing.distinct(body[key]), call.params, call.headers)
+    envelope = {**body, key: paged.items}
+    report(envelope, schema or {}, paged)
+    return Reply(reply.status, envelope, reply.headers, reply.media_type)
 
 
 def under_records(parents: list[Resource], handler: Handler, operation: Operation, fallback: Handler) -> Handler:
