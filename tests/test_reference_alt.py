@@ -19,27 +19,8 @@ from tests.reference_alt import CONFORMANCE_FLAGS
 
 pytestmark = pytest.mark.slow
 
-FALSE_ALARMS = {
-    "chargeover": (
-        "suite false alarms (tests/reference_alt/FALSE_ALARMS.md): a relative Location header is joined "
-        "onto the base path instead of resolved per RFC 9110; masked behind a warning, GET /invoice/0 "
-        "answered with the documented 404 instead of 400"
-    ),
-    "keyline": (
-        "suite false alarm (tests/reference_alt/FALSE_ALARMS.md): an id of 0 answered with the documented "
-        "404 instead of 400 (both documented; 400 is 'Missing required parameters')"
-    ),
-}
 
-
-@pytest.mark.parametrize(
-    "api",
-    [
-        "solvimon",
-        pytest.param("chargeover", marks=pytest.mark.xfail(strict=True, reason=FALSE_ALARMS["chargeover"])),
-        pytest.param("keyline", marks=pytest.mark.xfail(strict=True, reason=FALSE_ALARMS["keyline"])),
-    ],
-)
+@pytest.mark.parametrize("api", ["solvimon", "chargeover", "keyline"])
 def test_the_alternative_reference_conforms_in_the_ci_profile(api: str, tmp_path: Path) -> None:
     scenarios = len(all_packs()[api].scenarios)
     print(conforms_in_the_ci_profile("tests.reference_alt", api, CONFORMANCE_FLAGS[api], tmp_path, scenarios))

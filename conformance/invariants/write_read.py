@@ -248,7 +248,8 @@ def read_after(
             f"{read_back.write.operation_id} answered {response.status_code} without a Location",
             rests_on=read_back.source,
         )
-        return context.get(urljoin(session.target.base_url, str(location)))
+        # A URI reference, resolved against the request's URL (RFC 9110 §10.2.2).
+        return context.get(urljoin(str(response.url), str(location)))
     parameters = {k: evaluate(v, values, body, response) for k, v in read_back.parameters.items()}
     # A read below the write's own path (/charges/{charge}/refunds/{refund}) shares its ids.
     shared = {k: v for k, v in values.items() if k in read_back.read.path_params}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 
@@ -133,7 +134,8 @@ def create_and_follow(ctx: Context) -> None:
         f"Location {location} does not name invoice {body['response']['id']}",
         rests_on=SEED,
     )
-    fetched = ctx.get(location)
+    # A Location is a URI reference, resolved against the request's URL (RFC 9110 §10.2.2).
+    fetched = ctx.get(urljoin(str(response.url), location))
     ctx.expect_status(fetched, 200, rests_on=SEED)
     invoice = ctx.expect_documented(fetched, GET)["response"]
     ctx.expect(invoice["invoice_id"] == body["response"]["id"], "Location resolves to another invoice", rests_on=SEED)
