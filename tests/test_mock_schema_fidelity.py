@@ -1,0 +1,80 @@
+"""The generic mock answers what its own conformance schema layer checks (no false alarms).
+
+One test per class of finding Schemathesis raised against our mock of a real document:
+an invalid request answered in a media type the operation does not document, an ``int32``
+parameter out of its format's range accepted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.errors import ErrorKind, MockError
+from mock_server.generic.error_shape import error_renderer
+from mock_server.serving.int_bounds import with_integer_bounds
+from mock_server.serving.validation import CompiledSchema
+
+ERROR = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {"code": {"type": "integer", "format": "int32"}, "message": {"type": "string"}},
+}
+
+
+def _invalid(message: str = "bad") -> MockError:
+    error = MockError(400, message, kind=ErrorKind.VALIDATION)
+    error.operation_id = "addPet"
+    return error
+
+
+def _spec(responses: dict[str, Any]) -> dict[str, Any]:
+    return {"openapi": "3.0.3", "paths": {"/pets": {"post": {"operationId": "addPet", "responses": responses}}}}
+
+
+def test_invalid_request_takes_the_shape_of_the_operations_default_response() -> None:
+    """petstore-expanded: only ``200`` and ``default`` documented, so the 422 is a ``default``."""
+    render = error_renderer(
+        _spec(
+            {
+                "200": {"description": "ok"},
+                "default": {"description": "error", "content": {"application/json": {"schema": ERROR}}},
+            }
+        )
+    )
+    rendered = render(_invalid("RequestBody is required"))
+    assert rendered.status == 422
+    assert rendered.headers["Content-Type"] == "application/json"
+    assert set(rendered.body) == {"code", "message"}
+
+
+def test_invalid_request_takes_the_shape_of_the_operations_4xx_range() -> None:
+    range_only = {"4XX": {"description": "client error", "content": {"application/json": {"schema": ERROR}}}}
+    rendered = error_renderer(_spec(range_only))(_invalid())
+    assert (rendered.status, rendered.headers["Content-Type"]) == (422, "application/json")
+
+
+def test_invalid_request_without_any_documented_error_is_problem_json() -> None:
+    rendered = error_renderer(_spec({"200": {"description": "ok"}}))(_invalid())
+    assert (rendered.status, rendered.headers["Content-Type"]) == (422, "application/problem+json")
+
+
+def test_integer_formats_bound_the_value() -> None:
+    schema: dict[str, Any] = {"type": "object", "properties": {"limit": {"type": "integer", "format": "int32"}}}
+    bounded = with_integer_bounds(schema)
+    assert bounded["properties"]["limit"] == {
+        "type": "integer",
+        "format": "int32",
+        "minimum": -(2**31),
+        "maximum": 2**31 - 1,
+    }
+    assert "minimum" not in schema["properties"]["limit"]  # the document is not changed
+    compiled = CompiledSchema.draft4(schema)
+    assert compiled.first_error({"limit": 2**31}) is not None
+    assert compiled.first_error({"limit": 2**31 - 1}) is None
+
+
+def test_integer_bounds_keep_the_documents_own_and_leave_others_alone() -> None:
+    stated = {"type": "integer", "format": "int32", "maximum": 100}
+    assert with_integer_bounds(stated)["maximum"] == 100
+    plain = {"type": "object", "properties": {"n": {"type": "integer"}, "s": {"type": "string", "format": "int32"}}}
+    assert with_integer_bounds(plain) is plain
