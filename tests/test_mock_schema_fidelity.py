@@ -2,17 +2,23 @@
 
 One test per class of finding Schemathesis raised against our mock of a real document:
 an invalid request answered in a media type the operation does not document, an ``int32``
-parameter out of its format's range accepted.
+parameter out of its format's range accepted, a ``uuid`` body field not checked, a repeated
+client-chosen id refused with an undocumented-as-conflict 422 (tests/data/generic/fidelity/).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+
+import httpx
+import pytest
 
 from mock_server.errors import ErrorKind, MockError
 from mock_server.generic.error_shape import error_renderer
 from mock_server.serving.int_bounds import with_integer_bounds
 from mock_server.serving.validation import CompiledSchema
+from tests.conftest import ROOT, generic_mock
 
 ERROR = {
     "type": "object",
@@ -78,3 +84,34 @@ def test_integer_bounds_keep_the_documents_own_and_leave_others_alone() -> None:
     assert with_integer_bounds(stated)["maximum"] == 100
     plain = {"type": "object", "properties": {"n": {"type": "integer"}, "s": {"type": "string", "format": "int32"}}}
     assert with_integer_bounds(plain) is plain
+
+
+FIDELITY = ROOT / "tests" / "data" / "generic" / "fidelity"
+
+
+@pytest.fixture(scope="module")
+def http() -> Iterator[httpx.Client]:
+    with generic_mock(FIDELITY) as client:
+        yield client
+
+
+def test_served_invalid_query_gets_the_default_shape_and_int32_range(http: httpx.Client) -> None:
+    assert http.get("/fidelity/pets?limit=2147483647").status_code == 200
+    response = http.get("/fidelity/pets?limit=2147483648")
+    assert (response.status_code, response.headers["content-type"]) == (422, "application/json")
+    assert set(response.json()) == {"code", "message"}
+
+
+def test_uuid_format_of_a_body_field_is_checked(http: httpx.Client) -> None:
+    bad = http.post("/fidelity/customers", json={"customer": {"external_id": "c1", "owner_id": ""}})
+    assert bad.status_code == 422, bad.text
+    good = {"customer": {"external_id": "c1", "owner_id": "1a901a90-1a90-1a90-1a90-1a901a901a90"}}
+    assert http.post("/fidelity/customers", json=good).status_code == 200
+
+
+def test_a_repeated_client_chosen_id_without_a_documented_409_is_no_conflict(http: httpx.Client) -> None:
+    """A 422 to a schema-valid request reads as a validation error: only a 409 says conflict."""
+    first = http.post("/fidelity/customers", json={"customer": {"external_id": "same", "limit": 1}})
+    second = http.post("/fidelity/customers", json={"customer": {"external_id": "same", "limit": 2}})
+    assert (first.status_code, second.status_code) == (200, 200), second.text
+    assert http.get("/fidelity/customers/same").json()["customer"]["limit"] == 2

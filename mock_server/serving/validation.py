@@ -46,6 +46,9 @@ from .int_bounds import with_integer_bounds
 __all__ = ["CompiledSchema", "compiled", "schema_error", "validator_map"]
 
 _FORMATS = jsonschema.FormatChecker()
+# Formats OpenAPI documents use that Draft 4 lacks, so jsonschema-rs' Draft 4 mode skips them
+# while the pure-Python checker (every draft's formats) knows them: the fast "valid?" must agree.
+_RS_FORMATS = {"uuid": lambda value: _FORMATS.conforms(value, "uuid")}
 
 
 class CompiledSchema:
@@ -63,7 +66,7 @@ class CompiledSchema:
         # schemas are already inlined, and the attachment can make the structure cyclic.
         body = with_integer_bounds(to_json_schema({key: value for key, value in schema.items() if key != "components"}))
         try:
-            fast: Any = jsonschema_rs.Draft4Validator(body, validate_formats=True)
+            fast: Any = jsonschema_rs.Draft4Validator(body, validate_formats=True, formats=_RS_FORMATS)
         except (ValueError, TypeError, jsonschema_rs.ValidationError):
             fast = None
         return cls(Draft4Validator(body, format_checker=_FORMATS), fast)
