@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from mock_server.errors import ErrorKind, MockError
+from mock_server.fakes import fits_type
 from mock_server.generic.error_shape import error_renderer
 from mock_server.serving.int_bounds import with_integer_bounds
 from mock_server.serving.validation import CompiledSchema
@@ -115,3 +116,32 @@ def test_a_repeated_client_chosen_id_without_a_documented_409_is_no_conflict(htt
     second = http.post("/fidelity/customers", json={"customer": {"external_id": "same", "limit": 2}})
     assert (first.status_code, second.status_code) == (200, 200), second.text
     assert http.get("/fidelity/customers/same").json()["customer"]["limit"] == 2
+
+
+def test_an_example_of_the_wrong_type_is_generated_instead(http: httpx.Client) -> None:
+    body = http.get("/fidelity/settings").json()
+    assert isinstance(body["translations"], dict)
+    assert isinstance(body["num_days"], int)
+    assert not isinstance(body["num_days"], bool)
+    assert isinstance(body["rate"], int | float)
+    assert isinstance(body["is_system"], bool)
+    assert body["name"] == "kept"
+
+
+def test_fits_type() -> None:
+    assert fits_type({"type": "integer"}, 3)
+    assert fits_type({"type": "integer"}, 3.0)
+    assert not fits_type({"type": "integer"}, "1")
+    assert not fits_type({"type": "integer"}, True)
+    assert fits_type({"type": "string", "nullable": True}, None)
+    assert not fits_type({"type": "string"}, None)
+    assert fits_type({"oneOf": [{"type": "string"}]}, 1)
+
+
+def test_a_multipart_array_without_item_type_is_no_server_error(http: httpx.Client) -> None:
+    files = [("documents", ("a.txt", b"hello", "text/plain")), ("documents", ("b.txt", b"x", "text/plain"))]
+    response = http.post("/fidelity/uploads", data={"_method": "POST"}, files=files)
+    assert response.status_code == 200, response.text
+    # Schemathesis sends the "binary" items as plain form values: Connexion coerced them by type.
+    as_text = http.post("/fidelity/uploads", data={"documents": ["a", "b"]}, files=[("x", ("x", b"", "text/plain"))])
+    assert as_text.status_code == 200, as_text.text
