@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from conformance.scenarios.base import SchemaTuning
+from conformance.schema.layer import fail_on_warnings
 from mock_server.errors import ErrorKind, MockError
 from mock_server.fakes import fits_type
 from mock_server.generic.error_shape import error_renderer
@@ -145,3 +147,11 @@ def test_a_multipart_array_without_item_type_is_no_server_error(http: httpx.Clie
     # Schemathesis sends the "binary" items as plain form values: Connexion coerced them by type.
     as_text = http.post("/fidelity/uploads", data={"documents": ["a", "b"]}, files=[("x", ("x", b"", "text/plain"))])
     assert as_text.status_code == 200, as_text.text
+
+
+def test_missing_test_data_fails_the_run_only_where_a_pack_discovers_data() -> None:
+    """Without discovery, Schemathesis' made-up ids meet a correct target's 404: no failure."""
+    generic = fail_on_warnings(SchemaTuning())
+    assert "missing_auth" in generic
+    assert "missing_test_data" not in generic
+    assert "missing_test_data" in fail_on_warnings(SchemaTuning(discover=lambda context: {}))
