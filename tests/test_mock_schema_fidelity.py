@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from conformance.scenarios.base import SchemaTuning
+from conformance.schema.document import for_schemathesis
 from conformance.schema.layer import fail_on_warnings
 from mock_server.errors import ErrorKind, MockError
 from mock_server.fakes import fits_type
@@ -155,3 +156,13 @@ def test_missing_test_data_fails_the_run_only_where_a_pack_discovers_data() -> N
     assert "missing_auth" in generic
     assert "missing_test_data" not in generic
     assert "missing_test_data" in fail_on_warnings(SchemaTuning(discover=lambda context: {}))
+
+
+def test_schemathesis_reads_a_nullable_enum_as_allowing_null() -> None:
+    reason = {"type": "string", "enum": ["duplicated_charge", "other"], "nullable": True}
+    contract = {"openapi": "3.0.3", "components": {"schemas": {"Reason": reason, "Kind": {"enum": ["a"]}}}}
+    read = for_schemathesis(contract)["components"]["schemas"]
+    assert read["Reason"]["enum"] == ["duplicated_charge", "other", None]
+    assert read["Kind"]["enum"] == ["a"]
+    assert reason["enum"] == ["duplicated_charge", "other"]  # the contract itself is not changed
+    assert CompiledSchema.draft4(reason).first_error(None) is None  # what the mock already reads

@@ -37,6 +37,7 @@ from ..report import Result, Status
 from ..scenarios.base import SchemaTuning
 from ..targets import Target
 from . import toml
+from .document import for_schemathesis
 from .process import refusal_reason, run_st
 
 __all__ = [
@@ -239,9 +240,10 @@ def run_schema_layer(
     junit = report_dir / "schemathesis-junit.xml"
     junit.unlink(missing_ok=True)
     # Schemathesis reads the document every other tool reads: the loader's normalised one
-    # (string keys, external $refs bundled, repairs made), not the file as written.
+    # (string keys, external $refs bundled, repairs made), not the file as written; a nullable
+    # enum lists null (conformance/schema/document.py).
     document_path = report_dir / "contract.json"
-    document_path.write_text(json.dumps(target.contract, default=str), encoding="utf-8")
+    document_path.write_text(json.dumps(for_schemathesis(target.contract), default=str), encoding="utf-8")
     command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config_path), "run", str(document_path)]
     if read_only:
         command += [arg for method in SAFE_METHODS for arg in ("--include-method", method)]
