@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conformance.invariants.contract import Operation
 from conformance.scenarios.base import SchemaTuning
 from conformance.schema.document import for_schemathesis
 from conformance.schema.layer import fail_on_warnings
@@ -166,3 +167,13 @@ def test_schemathesis_reads_a_nullable_enum_as_allowing_null() -> None:
     assert read["Kind"]["enum"] == ["a"]
     assert reason["enum"] == ["duplicated_charge", "other"]  # the contract itself is not changed
     assert CompiledSchema.draft4(reason).first_error(None) is None  # what the mock already reads
+
+
+def test_a_read_sends_the_header_parameters_it_requires() -> None:
+    """invoiceninja: showTaxRate requires ``X-Requested-With`` (example ``XMLHttpRequest``)."""
+    header = {"name": "X-Requested-With", "in": "header", "required": True, "schema": {"example": "XMLHttpRequest"}}
+    tenant = {"name": "X-Tenant", "in": "header", "required": True, "x-tenant": True, "schema": {"type": "string"}}
+    read = Operation("showTaxRate", "GET", "/tax_rates/{id}", "/paths/x/get", {}, (header, tenant))
+    assert read.required_headers() == {"X-Requested-With": "XMLHttpRequest"}
+    unknown = {"name": "X-Secret", "in": "header", "required": True, "schema": {"type": "string"}}
+    assert Operation("r", "GET", "/t/{id}", "/p", {}, (unknown,)).required_headers() is None
