@@ -177,3 +177,8 @@ def test_a_read_sends_the_header_parameters_it_requires() -> None:
     assert read.required_headers() == {"X-Requested-With": "XMLHttpRequest"}
     unknown = {"name": "X-Secret", "in": "header", "required": True, "schema": {"type": "string"}}
     assert Operation("r", "GET", "/t/{id}", "/p", {}, (unknown,)).required_headers() is None
+
+
+def test_uuid_format_of_a_path_parameter_is_checked(http: httpx.Client) -> None:
+    assert http.get("/fidelity/owners/null%2Cnull").status_code == 422
+    assert http.get("/fidelity/owners/1a901a90-1a90-1a90-1a90-1a901a901a90").status_code != 422

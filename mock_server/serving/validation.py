@@ -49,6 +49,8 @@ _FORMATS = jsonschema.FormatChecker()
 # Formats OpenAPI documents use that Draft 4 lacks, so jsonschema-rs' Draft 4 mode skips them
 # while the pure-Python checker (every draft's formats) knows them: the fast "valid?" must agree.
 _RS_FORMATS = {"uuid": lambda value: _FORMATS.conforms(value, "uuid")}
+# Parameters: Draft 4's formats, and uuid (a path id documented as a uuid refuses "null,null").
+_PARAMETER_FORMATS = jsonschema.FormatChecker([*Draft4Validator.FORMAT_CHECKER.checkers, "uuid"])
 
 
 class CompiledSchema:
@@ -180,7 +182,7 @@ def _parameter_validator(param: Mapping[str, Any]) -> Any:
     entry = _PARAMETER_VALIDATORS.get(id(param))
     if entry is None or entry[0] is not param:
         schema = with_integer_bounds(param.get("schema", param))
-        entry = (param, Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER))
+        entry = (param, Draft4Validator(schema, format_checker=_PARAMETER_FORMATS))
         _PARAMETER_VALIDATORS[id(param)] = entry
     return entry[1]
 
