@@ -19,7 +19,7 @@ from faker import Faker
 
 from .fakes31 import generate_2020, uses_2020
 
-__all__ = ["SHALLOW", "SchemaFaker", "make_faker", "merge_all_of"]
+__all__ = ["SHALLOW", "SchemaFaker", "fits_type", "make_faker", "merge_all_of"]
 
 # Levels generated in full; deeper, only what the schema requires. Past _GIVE_UP a schema
 # requires itself without end and cannot be satisfied: an empty object ends it.
@@ -80,6 +80,32 @@ def merge_all_of(
     return merged
 
 
+_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+}
+
+
+def fits_type(schema: Mapping[str, Any], value: Any) -> bool:
+    """Whether ``value`` (a schema's own ``example`` or ``default``) has the schema's ``type``.
+    Documents get their examples' types wrong (``"1"`` for an integer, ``""`` for an object):
+    such an example is generated instead, or every answer would break the schema it stands for."""
+    kind = schema.get("type")
+    if value is None:
+        return kind is None or bool(schema.get("nullable"))
+    if not isinstance(kind, str) or kind not in _TYPES:
+        return True
+    if isinstance(value, bool) and kind != "boolean":
+        return False
+    if kind == "integer" and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, _TYPES[kind])
+
+
 def make_faker(seed: int) -> Faker:
     faker = Faker(["en_US"])
     faker.seed_instance(seed)
@@ -125,13 +151,13 @@ class SchemaFaker:
             return generate_2020(self, schema, name, depth)
         schema = self._deref(schema)
         if self._prism:
-            if "example" in schema:
+            if "example" in schema and fits_type(schema, schema["example"]):
                 return schema["example"]
-            if "default" in schema:
+            if "default" in schema and fits_type(schema, schema["default"]):
                 return schema["default"]
             if "allOf" in schema:
                 schema = merge_all_of(schema, self._deref) or schema
-        elif "example" in schema and depth > 0:
+        elif "example" in schema and depth > 0 and fits_type(schema, schema["example"]):
             return schema["example"]
         if uses_2020(schema):
             return generate_2020(self, schema, name, depth)

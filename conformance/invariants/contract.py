@@ -101,6 +101,25 @@ class Operation:
                 return None
         return values
 
+    def required_headers(self) -> dict[str, str] | None:
+        """Values for every required header parameter (but the run's tenant header) from its
+        default, single enum value or example (invoiceninja's ``X-Requested-With:
+        XMLHttpRequest``); None when one has none."""
+        values: dict[str, str] = {}
+        for parameter in self.parameters:
+            if not parameter.get("required") or parameter.get("in") != "header" or parameter.get("x-tenant"):
+                continue
+            schema = parameter.get("schema") or {}
+            if "default" in schema:
+                values[str(parameter["name"])] = str(schema["default"])
+            elif len(schema.get("enum", [])) == 1:
+                values[str(parameter["name"])] = str(schema["enum"][0])
+            elif "example" in parameter or "example" in schema:
+                values[str(parameter["name"])] = str(parameter.get("example", schema.get("example")))
+            else:
+                return None
+        return values
+
     def needs_unknown_input(self) -> bool:
         """Whether a call needs a query or header value the contract gives no value for: a
         required parameter without a default (the tenant header is the run's to send)."""
@@ -224,6 +243,11 @@ class ListOperation:
         assert self.read is not None
         return self.read.url_path({**self.fixed, self.read.path_params[-1]: item_id})
 
+    @property
+    def read_headers(self) -> dict[str, str]:
+        """The header parameters the read requires (``list_operations`` keeps no read without)."""
+        return (self.read.required_headers() if self.read is not None else None) or {}
+
 
 def list_operations(all_operations: list[Operation]) -> list[ListOperation]:
     found = []
@@ -235,5 +259,7 @@ def list_operations(all_operations: list[Operation]) -> list[ListOperation]:
         if fixed is None or location is None or op.needs_unknown_input():
             continue
         read = find_read(all_operations, op.path)
+        if read is not None and read.required_headers() is None:
+            read = None  # a read the run cannot send as the document requires
         found.append(ListOperation(op, fixed, location[0], location[1], read))
     return found

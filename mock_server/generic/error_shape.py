@@ -221,11 +221,11 @@ def error_renderer(spec: dict[str, Any]) -> ErrorRenderer:
         mine = own.get(error.operation_id or "", {})
         invalid = status == 400 and error.kind in (ErrorKind.VALIDATION, ErrorKind.MISSING_PARAMETER)
         if invalid and addressed is not None and error.field != PREFER:
-            # An invalid request (Prism's order): the operation's 422, else its 400, else a
-            # 422 problem+json of our own.
+            # An invalid request (Prism's order): the operation's 422, else its 400, else a 422
+            # in the shape of its ``4XX`` or ``default`` response, else problem+json of our own.
             statuses = _statuses_of(spec, *addressed)
             status = next((int(s) for s in ("422", "400") if s in statuses), 422)
-            chosen = mine.get(str(status))
+            chosen = mine.get(str(status)) or mine.get("4xx") or mine.get("default")
         elif str(status) in mine:
             chosen = mine[str(status)]
         else:

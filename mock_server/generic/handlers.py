@@ -160,9 +160,11 @@ class _Lifecycle:
         given = unwrapped(resource, call.body).get(resource.id_field)
         if given is not None:
             key = _key(resource, given)
-            status = documented_status(self.statuses, 409, 422, 400)
+            status = documented_status(self.statuses, 409)
             if status is not None and _live(call.tx.get(collection, key)) is not None:
-                # Without a documented conflict status the new record replaces the old one.
+                # Without a documented 409 the new record replaces the old one: a 422 or 400
+                # to a schema-valid request reads as a validation error to every client (and
+                # to Schemathesis' positive_data_acceptance), so only 409 says "conflict".
                 message = f"{resource.id_field} {key} already exists"
                 raise MockError(status, message, kind=ErrorKind.CONFLICT, field=resource.id_field)
         else:

@@ -94,7 +94,7 @@ def _last_seen(session: Session, everything: list[Seen], listop: ListOperation, 
 
 
 def _read(context: Context, listop: ListOperation, key: Any) -> Any:
-    response = context.get(listop.read_path(key))
+    response = context.get(listop.read_path(key), headers=listop.read_headers)
     return listop.read_record(context.json(response)) if response.status_code == 200 else None
 
 

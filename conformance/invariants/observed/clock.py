@@ -130,7 +130,7 @@ def _writes_move_it(
     planned: list[tuple[Operation, dict[str, Any], Any, dict[str, Any]]] = []
     for write in _addressing_writes(session, listop):
         for values in candidates(session, context, write)[:3]:
-            response = context.get(listop.read_path(values[listop.read.path_params[-1]]))
+            response = context.get(listop.read_path(values[listop.read.path_params[-1]]), headers=listop.read_headers)
             if response.status_code == 200:
                 planned.append((write, values, with_ids(request_body(write), ids), listop.read_record(response.json())))
                 break
@@ -143,7 +143,11 @@ def _writes_move_it(
         if not response.is_success:
             continue
         session.forget_walks()
-        after = listop.read_record(context.json(context.get(listop.read_path(values[listop.read.path_params[-1]]))))
+        after = listop.read_record(
+            context.json(
+                context.get(listop.read_path(values[listop.read.path_params[-1]]), headers=listop.read_headers)
+            )
+        )
         changed = {k for k in set(before) | set(after) if k != updated and before.get(k) != after.get(k)}
         old, new = _instant(before.get(updated)), _instant(after.get(updated))
         if changed and old and new and not new > old:

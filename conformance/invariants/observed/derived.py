@@ -107,5 +107,5 @@ def _change_parts(session: Session, context: Context, listop: ListOperation, wri
         if response.is_success:
             session.forget_walks()
             assert listop.read is not None
-            context.get(listop.read_path(values[listop.read.path_params[-1]]))
+            context.get(listop.read_path(values[listop.read.path_params[-1]]), headers=listop.read_headers)
             return

@@ -73,7 +73,7 @@ def _agrees(session: Session, listop: ListOperation, source: str, context: Conte
     problems = []
     for item in _written_first(session, context, listop, items)[:READS]:
         key = identity(listop, item)
-        response = context.get(listop.read_path(key))
+        response = context.get(listop.read_path(key), headers=listop.read_headers)
         context.expect(
             response.status_code == 200,
             f"{listop.operation_id} lists {key}, but {listop.read.operation_id} answers {response.status_code}:"

@@ -14,7 +14,8 @@ or tests/test_mock_solvimon.py):
 - a parameter schema without a top-level ``type`` (``allOf: [{type: integer}, {minimum: 1}]``)
   made Connexion's coercion raise ``KeyError`` (a 500): the document handed to Connexion
   (``routing.connexion_document``) states the type its composition implies
-  (:func:`implied_type`), which validates exactly the same values.
+  (:func:`implied_type`), which validates exactly the same values; a form field or its array
+  items without a ``type`` likewise (``ExplodedArrayURIParser.form_defns``).
 """
 
 from __future__ import annotations
@@ -48,7 +49,27 @@ def implied_type(schema: Mapping[str, Any], depth: int = 0) -> str | None:
     return "object" if "properties" in schema else None
 
 
+def _typed_form_field(schema: Any) -> Any:
+    """A form field's schema with the ``type`` Connexion's form parsing reads: its own, its
+    array items' (``None`` when nothing implies one, which Connexion leaves uncoerced)."""
+    if not isinstance(schema, Mapping):
+        return schema
+    typed = dict(schema) if "type" in schema else {**schema, "type": implied_type(schema)}
+    if typed["type"] == "array":
+        given = typed.get("items")
+        items: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
+        if "type" not in items:
+            typed["items"] = {**items, "type": implied_type(items)}
+    return typed
+
+
 class ExplodedArrayURIParser(OpenAPIURIParser):
+    @property
+    def form_defns(self) -> dict[str, Any]:
+        """Form fields typed (a ``type``-less array item, ``items: {format: binary}`` on
+        invoiceninja's uploads, made Connexion raise ``KeyError``: a 500)."""
+        return {name: _typed_form_field(schema) for name, schema in super().form_defns.items()}
+
     def _style(self, name: str) -> tuple[str, bool, dict[str, Any]]:
         definition = self.param_defns.get(name) or {}
         style = str(definition.get("style", "form"))

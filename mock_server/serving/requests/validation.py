@@ -41,10 +41,16 @@ from starlette.types import Scope
 from invoice_contracts.oas import to_json_schema
 
 from ...errors import ErrorKind, MockError
+from .int_bounds import with_integer_bounds
 
 __all__ = ["CompiledSchema", "compiled", "schema_error", "validator_map"]
 
 _FORMATS = jsonschema.FormatChecker()
+# Formats OpenAPI documents use that Draft 4 lacks, so jsonschema-rs' Draft 4 mode skips them
+# while the pure-Python checker (every draft's formats) knows them: the fast "valid?" must agree.
+_RS_FORMATS = {"uuid": lambda value: _FORMATS.conforms(value, "uuid")}
+# Parameters: Draft 4's formats, and uuid (a path id documented as a uuid refuses "null,null").
+_PARAMETER_FORMATS = jsonschema.FormatChecker([*Draft4Validator.FORMAT_CHECKER.checkers, "uuid"])
 
 
 class CompiledSchema:
@@ -60,9 +66,9 @@ class CompiledSchema:
         """An OpenAPI 3.0 schema, translated to Draft 4 (``nullable`` becomes a ``null`` type)."""
         # Connexion attaches the document's components to the schema for $ref resolution; its
         # schemas are already inlined, and the attachment can make the structure cyclic.
-        body = to_json_schema({key: value for key, value in schema.items() if key != "components"})
+        body = with_integer_bounds(to_json_schema({key: value for key, value in schema.items() if key != "components"}))
         try:
-            fast: Any = jsonschema_rs.Draft4Validator(body, validate_formats=True)
+            fast: Any = jsonschema_rs.Draft4Validator(body, validate_formats=True, formats=_RS_FORMATS)
         except (ValueError, TypeError, jsonschema_rs.ValidationError):
             fast = None
         return cls(Draft4Validator(body, format_checker=_FORMATS), fast)
@@ -175,7 +181,8 @@ def _parameter_validator(param: Mapping[str, Any]) -> Any:
     """The validator of one parameter definition, made once per definition object."""
     entry = _PARAMETER_VALIDATORS.get(id(param))
     if entry is None or entry[0] is not param:
-        entry = (param, Draft4Validator(param.get("schema", param), format_checker=Draft4Validator.FORMAT_CHECKER))
+        schema = with_integer_bounds(param.get("schema", param))
+        entry = (param, Draft4Validator(schema, format_checker=_PARAMETER_FORMATS))
         _PARAMETER_VALIDATORS[id(param)] = entry
     return entry[1]
 
