@@ -10,11 +10,24 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server import MockApp
-from mock_server.rules import Handler
+from mock_server.rules import Call, Handler, Reply
 
-__all__ = ["APP", "Breakage", "Rewrite", "RewriteResponses", "json_rewrite"]
+__all__ = ["APP", "Breakage", "Rewrite", "RewriteResponses", "Wrap", "after", "json_rewrite"]
 
 Rewrite = Callable[[str, str, int, dict[str, str], bytes], tuple[int, dict[str, str], bytes]]
+Wrap = Callable[[Handler], Handler]
+
+
+def after(change: Callable[[Call, Reply], Reply]) -> Wrap:
+    """Run the real handler, then ``change`` what it did (its reply or the state it left)."""
+
+    def wrap(original: Handler) -> Handler:
+        def handler(call: Call) -> Reply:
+            return change(call, original(call))
+
+        return handler
+
+    return wrap
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,10 @@ from mock_server.errors import ErrorKind, MockError
 from mock_server.rules import Call, Handler, Reply
 from mock_server.serving.requests.auth import Principal
 
-from .base import Breakage, Rewrite
+from .base import Breakage, Rewrite, Wrap, after
 
 __all__ = ["CAUGHT_BY", "CAUGHT_HOLDOUT", "HOLDOUT"]
 
-Wrap = Callable[[Handler], Handler]
 Headers = dict[str, str]
 Rewritten = tuple[int, Headers, bytes]
 
@@ -41,18 +40,6 @@ _FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 # --- building blocks ---------------------------------------------------------------------------
-
-
-def _after(change: Callable[[Call, Reply], Reply]) -> Wrap:
-    """Run the real handler, then ``change`` its reply (and the state it left)."""
-
-    def wrap(original: Handler) -> Handler:
-        def handler(call: Call) -> Reply:
-            return change(call, original(call))
-
-        return handler
-
-    return wrap
 
 
 def _before(change: Callable[[Call], Call]) -> Wrap:
@@ -359,12 +346,12 @@ def _pages_of_50(call: Call) -> Reply:
 
 
 def _reversal_change(change: Callable[[dict[str, Any]], None]) -> Wrap:
-    def after(call: Call, reply: Reply) -> Reply:
+    def changed(call: Call, reply: Reply) -> Reply:
         if reply.status != 201:
             return reply
         return Reply(reply.status, _put_back(call, keyline.REVERSAL_INVOICES, reply.body["id"], change), reply.headers)
 
-    return _after(after)
+    return after(changed)
 
 
 def _not_billed(reversal: dict[str, Any]) -> None:
@@ -410,13 +397,13 @@ def _round_taxes(invoice: dict[str, Any]) -> None:
 
 
 def _store_rounded_taxes(invoice_id: Callable[[Call, Reply], Any], *, reply_is_invoice: bool) -> Wrap:
-    def after(call: Call, reply: Reply) -> Reply:
+    def changed(call: Call, reply: Reply) -> Reply:
         if reply.status != 201:
             return reply
         stored = _put_back(call, keyline.CUSTOMER_INVOICES, invoice_id(call, reply), _round_taxes)
         return Reply(reply.status, stored, reply.headers) if reply_is_invoice else reply
 
-    return _after(after)
+    return after(changed)
 
 
 def _update_answers_invoice(call: Call, reply: Reply) -> Reply:
@@ -473,7 +460,7 @@ HOLDOUT: dict[str, Breakage] = {
         f" ({_S}{_CREDIT}/description; contract-facts 1.10 [I])",
         "scenarios",
         "",
-        handlers={"postInvoicesByResourceIdCredit": _after(_one_off_credit_typed_credit)},
+        handlers={"postInvoicesByResourceIdCredit": after(_one_off_credit_typed_credit)},
         strict=True,
     ),
     "holdout_solvimon_refresh_ignores_po_number": Breakage(
@@ -549,7 +536,7 @@ HOLDOUT: dict[str, Breakage] = {
         f" ({_S}/components/schemas/Invoice/properties/payment_status; {_S}{_REFUND}/description)",
         "schema",
         "",
-        handlers={"postInvoicesByResourceIdRefund": _after(_refund_status_refunded)},
+        handlers={"postInvoicesByResourceIdRefund": after(_refund_status_refunded)},
     ),
     "holdout_solvimon_force_on_hold_ignored": Breakage(
         "solvimon",
@@ -626,7 +613,7 @@ HOLDOUT: dict[str, Breakage] = {
         f" ({_C}/paths/~1invoice/post/description; #/components/schemas/TaxOverride [assumed])",
         "scenarios",
         "",
-        handlers={"createInvoice": _after(_override_left_out_of_total)},
+        handlers={"createInvoice": after(_override_left_out_of_total)},
         strict=True,
     ),
     "holdout_chargeover_line_rates_swapped": Breakage(
@@ -660,9 +647,9 @@ HOLDOUT: dict[str, Breakage] = {
         "scenarios",
         "",
         handlers={
-            "createInvoice": _after(_remember_created),
+            "createInvoice": after(_remember_created),
             "getInvoice": _get_forgets,
-            "listInvoices": _after(_list_forgets),
+            "listInvoices": after(_list_forgets),
         },
     ),
     "holdout_chargeover_paycycle_named": Breakage(
@@ -671,7 +658,7 @@ HOLDOUT: dict[str, Breakage] = {
         f" ({_C}/components/schemas/Paycycle [inferred name]; seed 002 'Possible values')",
         "scenarios",
         "",
-        handlers={"createInvoice": _after(_paycycle_named)},
+        handlers={"createInvoice": after(_paycycle_named)},
         strict=True,
     ),
     # Keyline
@@ -743,7 +730,7 @@ HOLDOUT: dict[str, Breakage] = {
         f" ({_K}/paths/~1accounting~1customer_invoices~1{{id}}/put/responses; contract-facts 3.1 'PUT returns 204')",
         "schema",
         "",
-        handlers={"updateCustomerInvoice": _after(_update_answers_invoice)},
+        handlers={"updateCustomerInvoice": after(_update_answers_invoice)},
     ),
     "holdout_keyline_reversal_read_open": Breakage(
         "keyline",
@@ -767,7 +754,7 @@ HOLDOUT: dict[str, Breakage] = {
         f" ({_K}/paths/~1accounting~1customer_invoices~1{{id}}~1line_items/post/responses/201)",
         "scenarios",
         "",
-        handlers={"createCustomerInvoiceLineItem": _after(_line_item_answers_invoice)},
+        handlers={"createCustomerInvoiceLineItem": after(_line_item_answers_invoice)},
     ),
 }
 

@@ -19,23 +19,9 @@ from mock_server.apis import chargeover, solvimon
 from mock_server.rules import Call, Handler, Reply
 from mock_server.state.idempotency import IdempotencyCache
 
-from .base import APP, Breakage, Rewrite, json_rewrite
+from .base import APP, Breakage, Rewrite, Wrap, after, json_rewrite
 
 __all__ = ["SUBTLE"]
-
-Wrap = Callable[[Handler], Handler]
-
-
-def _after(change: Callable[[Call, Reply], Reply]) -> Wrap:
-    """Run the real handler, then ``change`` what it did (its reply or the state it left)."""
-
-    def wrap(original: Handler) -> Handler:
-        def handler(call: Call) -> Reply:
-            return change(call, original(call))
-
-        return handler
-
-    return wrap
 
 
 def _before(change: Callable[[Call], None]) -> Wrap:
@@ -182,7 +168,7 @@ def _tax_untaxed(invoice: Any) -> None:
 
 
 def _reversal_reply(change: Callable[[Any], None]) -> Wrap:
-    return _after(lambda call, reply: _reply_body(reply, change))
+    return after(lambda call, reply: _reply_body(reply, change))
 
 
 def _unsign_lines(body: Any) -> None:
@@ -221,7 +207,7 @@ SUBTLE: dict[str, Breakage] = {
         "a full credit is a cent short of the original's total",
         "scenarios",
         "credited total never exceeds",
-        handlers={"postInvoicesByResourceIdCredit": _after(_cent_short)},
+        handlers={"postInvoicesByResourceIdCredit": after(_cent_short)},
         strict=True,
     ),
     "solvimon-refund-not-recorded": Breakage(
@@ -276,7 +262,7 @@ SUBTLE: dict[str, Breakage] = {
         "crediting also sets the original's status to OPEN",
         "scenarios",
         "credited total never exceeds",
-        handlers={"postInvoicesByResourceIdCredit": _after(_credit_reopens_original)},
+        handlers={"postInvoicesByResourceIdCredit": after(_credit_reopens_original)},
         strict=True,
     ),
     "chargeover-token-wrong-customer": Breakage(
