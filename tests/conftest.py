@@ -62,8 +62,10 @@ def start_server(*args: str, module: str = "mock_server", env: dict[str, str] | 
             stderr = process.stderr.read().decode() if process.stderr else ""
             raise RuntimeError(f"mock server exited with {process.returncode}: {stderr}")
         try:
-            if httpx.get(base_url + "/__mock/", timeout=1).status_code == 200:
-                return LiveServer(base_url, process, time.perf_counter() - started)
+            # Any answer means it listens: the mock's index is at /__mock/, the reference servers
+            # (tests.reference, tests.reference_alt) have none and answer 404 there.
+            httpx.get(base_url + "/__mock/", timeout=1)
+            return LiveServer(base_url, process, time.perf_counter() - started)
         except httpx.TransportError:
             time.sleep(0.05)
     process.kill()
