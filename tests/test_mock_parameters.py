@@ -2,7 +2,7 @@
 
 Valid requests pass (no 400 to a valid request), invalid ones get the 422 problem+json (the
 contract documents no 400 or 422), never a 500. Pins the Connexion limitations
-``mock_server/serving/uri_parsing.py`` works around: form objects, typeless composed schemas.
+``mock_server/serving/requests/uri_parsing.py`` works around: form objects, typeless composed schemas.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Routing of a contract served generically (tests/data/generic/routing/routing.yaml).
 
-Each Connexion limitation ``mock_server/serving/routing.py`` works around has a test here:
+Each Connexion limitation ``mock_server/serving/requests/routing.py`` works around has a test here:
 document-order routing, HEAD routed to GET, an empty segment never matching a parameter.
 """
 

@@ -1,6 +1,6 @@
 """Every security scheme type of OpenAPI, served generically (tests/data/generic/security/).
 
-Each test also pins a Connexion limitation that ``mock_server/serving/security.py`` works around:
+Each test also pins a Connexion limitation that ``mock_server/serving/requests/security.py`` works around:
 schemes keyed by type (two API keys), no handler for oauth2 without ``x-tokenInfoFunc``, for
 openIdConnect or for HTTP schemes other than basic/bearer, and no ``WWW-Authenticate``.
 """

@@ -326,7 +326,7 @@ def test_platforms_never_see_or_change_each_other(http: httpx.Client) -> None:
 
 
 def test_secrets_are_compared_in_constant_time() -> None:
-    source = (ROOT / "mock_server" / "auth.py").read_text()
+    source = (ROOT / "mock_server" / "serving" / "requests" / "auth.py").read_text()
     assert "hmac.compare_digest" in source
     assert "==" not in source.split("def authenticate", 1)[1].split("def ", 1)[0]
 

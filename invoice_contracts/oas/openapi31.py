@@ -6,7 +6,7 @@ unmerged pull request, and no maintained library writes a 3.0 document from a 3.
 go the other way), so this module does it by hand. The view is for routing, parameter parsing
 and form coercion only: every schema position the mock validates (parameter, header, media type)
 carries :data:`SOURCE_KEY`, the JSON pointer of the same schema in the original document, and the
-mock validates against that original with a 2020-12 validator (``mock_server/serving/validation31.py``).
+mock validates against that original with a 2020-12 validator (``mock_server/serving/requests/validation31.py``).
 
 Rules, each one-way (3.1 → 3.0):
 

@@ -8,7 +8,7 @@ const sources = readdirSync(contracts)
   .filter((name) => name.endsWith(".yaml"))
   .sort()
   .map((file) => [`${contracts}/${file}`, file.slice(0, -".yaml".length)]);
-sources.push(["../../mock_server/admin.yaml", "admin"]);
+sources.push(["../../mock_server/controls/admin.yaml", "admin"]);
 for (const [source, stem] of sources) {
   execFileSync(
     "node_modules/.bin/openapi-typescript",

@@ -1,5 +1,5 @@
 // A small client for the mock's admin API (/__mock/), typed from its contract
-// (mock_server/admin.yaml, generated into ./generated/admin.ts by openapi-typescript).
+// (mock_server/controls/admin.yaml, generated into ./generated/admin.ts by openapi-typescript).
 // Copy this file and the generated types into a frontend project; see docs/frontend.md.
 import createClient from "openapi-fetch";
 import type { components, paths } from "./generated/admin.js";
