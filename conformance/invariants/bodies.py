@@ -14,7 +14,9 @@ from hypothesis import find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
-from .contract import Operation, merged
+from invoice_contracts.oas import merged
+
+from .contract import Operation
 
 __all__ = ["minimal", "request_body"]
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from invoice_contracts.oas import escape_pointer, iter_operations, resolve_refs
-from invoice_contracts.oas.openapi31 import keywords_30
+from invoice_contracts.oas import escape_pointer, iter_operations, merged, resolve_refs
 
-__all__ = ["ListOperation", "Operation", "find_read", "list_operations", "merged", "normalized", "operations"]
+__all__ = ["ListOperation", "Operation", "find_read", "list_operations", "normalized", "operations"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _PARAM = re.compile(r"\{([^}]+)\}")
@@ -24,35 +23,6 @@ _PARAM = re.compile(r"\{([^}]+)\}")
 def normalized(name: str) -> str:
     """A parameter or header name compared loosely: lower case, ``-`` as ``_``."""
     return name.lower().replace("-", "_")
-
-
-def merged(schema: Any) -> dict[str, Any]:
-    """A schema with its ``allOf`` parts merged into one (later parts override earlier ones), its
-    OpenAPI 3.1 value keywords read the 3.0 way (``type: [T, "null"]`` as ``T`` + ``nullable``)."""
-    if not isinstance(schema, dict):
-        return {}
-    plain = keywords_30(schema)
-    if "allOf" not in plain:
-        return plain
-    schema = plain
-    result: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-    properties: dict[str, Any] = {}
-    required: list[str] = []
-    for part in [*schema["allOf"], {k: v for k, v in schema.items() if k in ("properties", "required")}]:
-        flat = merged(part)
-        for key, value in flat.items():
-            if key == "properties":
-                for name, prop in value.items():
-                    properties[name] = merged({"allOf": [properties[name], prop]}) if name in properties else prop
-            elif key == "required":
-                required += [name for name in value if name not in required]
-            else:
-                result.setdefault(key, value)
-    if properties:
-        result["properties"] = properties
-    if required:
-        result["required"] = required
-    return result
 
 
 @dataclass(frozen=True)

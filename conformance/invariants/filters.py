@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from invoice_contracts.oas import merged
+
 from ..scenarios import Context, Scenario
-from .contract import ListOperation, merged
+from .contract import ListOperation
 from .paging import detect_paging
 from .session import Session, identity
 from .values import compatible, same

@@ -21,9 +21,11 @@ from urllib.parse import urljoin
 
 import httpx
 
+from invoice_contracts.oas import merged
+
 from ..scenarios import Context, ScenarioFailure, Skip
 from ..targets import Credentials
-from .contract import ListOperation, merged, normalized
+from .contract import ListOperation, normalized
 
 __all__ = ["MAX_PAGES", "Page", "Paging", "Reported", "Walk", "detect_paging", "reported_counts", "small_size", "walk"]
 

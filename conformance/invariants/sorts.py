@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from invoice_contracts.oas import merged
+
 from ..scenarios import Context, Scenario
-from .contract import ListOperation, merged
+from .contract import ListOperation
 from .session import Session, identity
 from .values import sort_key
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from .contract import merged
+from invoice_contracts.oas import merged
 
 __all__ = ["compatible", "differences", "same", "sort_key"]
 

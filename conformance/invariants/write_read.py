@@ -29,9 +29,11 @@ from urllib.parse import urljoin
 
 import httpx
 
+from invoice_contracts.oas import merged
+
 from ..scenarios import Context, Scenario, ScenarioFailure, Skip
 from .bodies import request_body
-from .contract import Operation, merged
+from .contract import Operation
 from .links import LOCATION, ReadBack, evaluate, read_backs
 from .session import Session, identity
 from .values import compatible, differences

@@ -16,6 +16,7 @@ from .document import (
     server_base_path,
 )
 from .loader import CONTRACT_SUFFIXES, LoadedContract, LoadWarning, contract_from_text, load_contract
+from .merging import merged
 from .schema import is_nullable, schema_validator, to_json_schema
 from .security import needs_credentials, secret_headers, tenant_header
 
@@ -32,6 +33,7 @@ __all__ = [
     "iter_operations",
     "load_contract",
     "load_document",
+    "merged",
     "needs_credentials",
     "resolve_refs",
     "schema_validator",

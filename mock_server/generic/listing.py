@@ -20,24 +20,15 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["Listing", "Paged", "items_key_of", "listing_of", "merged", "parameters_of", "report"]
+from invoice_contracts.oas import merged, resolve_refs
+
+__all__ = ["Listing", "Paged", "items_key_of", "listing_of", "parameters_of", "report"]
 
 _SIZE = ("limit", "per_page", "page_size", "pagesize", "perpage", "size", "page_limit")
 _OFFSET = ("offset", "skip", "page_offset")
 _CURSOR = ("cursor", "after", "starting_after", "page_token", "next_token", "continuation_token", "page_cursor")
 _NEXT = ("next_cursor", "next_page_token", "next_token", "cursor")
 _SCALARS = ("string", "integer", "number", "boolean")
-
-
-def merged(schema: Any) -> dict[str, Any]:
-    """A (resolved) schema with its ``allOf`` parts folded in."""
-    if not isinstance(schema, Mapping):
-        return {}
-    result = {k: v for k, v in schema.items() if k != "allOf"}
-    for part in schema.get("allOf") or []:
-        for key, value in merged(part).items():
-            result.setdefault(key, value)
-    return result
 
 
 def _normalized(name: str) -> str:
@@ -258,8 +249,6 @@ def _filters(parameters: list[dict[str, Any]], properties: dict[str, Any], skip:
 
 def parameters_of(spec: dict[str, Any], path: str, method: str) -> list[dict[str, Any]]:
     """An operation's parameters, its path's included, $refs inlined (the operation's win)."""
-    from invoice_contracts.oas import resolve_refs
-
     item = spec["paths"][path]
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for parameter in [*(item.get("parameters") or []), *(item[method].get("parameters") or [])]:

@@ -17,8 +17,9 @@ from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
+from invoice_contracts.oas import merged
+
 from ..bodies import minimal
-from ..contract import merged
 
 __all__ = ["NOTHING", "edge_values"]
 

@@ -17,8 +17,10 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 
+from invoice_contracts.oas import merged
+
 from ...scenarios import Context, Scenario
-from ..contract import ListOperation, merged, normalized
+from ..contract import ListOperation, normalized
 from ..links import evaluate
 from ..paging import detect_paging
 from ..session import Session, identity

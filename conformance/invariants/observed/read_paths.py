@@ -13,8 +13,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from invoice_contracts.oas import merged
+
 from ...scenarios import Context, Scenario
-from ..contract import ListOperation, merged
+from ..contract import ListOperation
 from ..filters import detect_filters
 from ..paging import detect_paging
 from ..session import Session, identity
