@@ -2,7 +2,8 @@
 
 :func:`generic_rules` builds the :class:`~mock_server.rules.ApiRules` the engine uses for it:
 errors in the shape the contract documents (``error_shape``), stored records where the
-contract makes a create → read → update → delete lifecycle clear (``lifecycle``), and the
+contract makes a create → read → update → delete lifecycle clear (``lifecycle``) or lists and
+reads records it never creates (filled with the items the list documents, ``listed``), and the
 contract's examples or generated data for every other operation (``handlers``). Request
 validation, authentication and ``Prefer`` are the engine's, as for every contract.
 :func:`default_fixtures` gives such a contract without a fixtures file one credential per
@@ -17,7 +18,8 @@ from ..contracts import Contract
 from ..rules import ApiRules, Handlers
 from .error_shape import error_renderer
 from .handlers import Generator, lifecycle_handler, stateless_handler, under_records
-from .lifecycle import find_lifecycles, success_of
+from .lifecycle import Role, find_lifecycles, success_of
+from .listed import InitialRecords
 from .listing import Listing, listing_of, parameters_of
 
 __all__ = ["default_fixtures", "generic_rules"]
@@ -29,17 +31,27 @@ def generic_rules(contract: Contract) -> ApiRules:
     render_error = error_renderer(contract.spec)
     parts = find_lifecycles(contract)
     resources = sorted({part.resource for part in parts.values()}, key=lambda r: r.item_path)
+    initial = {
+        part.resource: InitialRecords(
+            contract, contract.operations[operation_id], part.resource, generator, render_error
+        )
+        for operation_id, part in parts.items()
+        if part.resource.listed and part.role is Role.LIST
+    }
     handlers = Handlers()
     for operation_id, operation in contract.operations.items():
         part = parts.get(operation_id)
         listing = _listing(contract, operation.path, operation.method)
         stateless = stateless_handler(contract, operation, generator, render_error, listing)
         handler = (
-            lifecycle_handler(part, generator, contract.base_path, operation, stateless, listing)
+            lifecycle_handler(
+                part, generator, contract.base_path, operation, stateless, listing, initial.get(part.resource)
+            )
             if part is not None
             else stateless
         )
-        parents = [r for r in resources if operation.path.startswith(r.item_path + "/")]
+        # A listed resource's item path answers any id (as Prism does): no 404 below it either.
+        parents = [r for r in resources if not r.listed and operation.path.startswith(r.item_path + "/")]
         handlers[operation_id] = under_records(parents, handler, operation, stateless)
     return ApiRules(
         name=contract.name,

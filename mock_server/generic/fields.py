@@ -17,7 +17,7 @@ from typing import Any
 from ..fakes import SchemaFaker
 from .lifecycle import Resource, properties_of
 
-__all__ = ["completed", "ordered", "project", "settable", "shown", "unwrapped", "writable"]
+__all__ = ["completed", "listed_fields", "ordered", "project", "settable", "shown", "unwrapped", "writable"]
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -174,6 +174,13 @@ def writable(resource: Resource, body: Any, request: Mapping[str, Any] | None) -
         and not properties[k].get("readOnly")
         and _agrees(v, properties[k], sent.get(k))
     }
+
+
+def listed_fields(resource: Resource, item: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of an item a list documents that its record keeps: record properties (the id
+    and read-only ones included: the server made them) whose value fits the record's schema."""
+    properties = properties_of(resource.record)[0]
+    return {k: v for k, v in item.items() if k in properties and _fits(v, properties[k], 0)}
 
 
 def settable(resource: Resource, request: Mapping[str, Any] | None) -> set[str]:

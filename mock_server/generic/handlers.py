@@ -2,7 +2,9 @@
 the contract's examples or generated data otherwise.
 
 Records live in the store under their collection's path (parent parameters filled in), keyed by
-id; a deleted record is replaced by a tombstone (the store never removes). Generated data is
+id; a deleted record is replaced by a tombstone (the store never removes). A listed resource's
+collection is filled with its initial records (``listed.py``) on first use, marked by a tombstone
+under a key no record has; an id it does not hold is answered as Prism answers (``fallback``). Generated data is
 seeded per record (seed, collection, id) or per operation (seed, operationId): it does not
 depend on requests elsewhere, and the same ``--seed`` gives the same bodies on every start.
 """
@@ -28,11 +30,13 @@ from ..serving.responses.selection import documented_status
 from ..state.store import Transaction
 from .fields import completed, ordered, project, settable, shown, unwrapped, writable
 from .lifecycle import Part, Resource, Role, properties_of
+from .listed import InitialRecords
 from .listing import Listing, items_key_of, report
 
 __all__ = ["Generator", "lifecycle_handler", "stateless_handler", "under_records"]
 
 _TOMBSTONE = "__deleted__"
+_STARTED = "__listed__"
 
 
 class Generator:
@@ -104,8 +108,10 @@ class _Lifecycle:
         operation: Operation,
         fallback: Handler,
         listing: Listing | None = None,
+        initial: InitialRecords | None = None,
     ) -> None:
         self.part = part
+        self.initial = initial
         self.listing = listing
         self.resource = part.resource
         self.generator = generator
@@ -118,6 +124,8 @@ class _Lifecycle:
         try:
             reply = self._answer(call)
         except MockError as error:
+            if self.resource.listed and error.kind is ErrorKind.NOT_FOUND:
+                return self.fallback(call)
             return _undocumented_missing(error, self.statuses, self.fallback, call)
         if media_type is None or reply.body is None:
             return reply
@@ -128,6 +136,10 @@ class _Lifecycle:
 
     def _answer(self, call: Call) -> Reply:
         collection = _path(self.resource.collection_path, call.params)
+        if self.initial is not None and call.tx.get(collection, _STARTED) is None:
+            for listed_key, listed in self.initial.records(collection):
+                call.tx.put(collection, listed_key, listed)
+            call.tx.put(collection, _STARTED, {_TOMBSTONE: True})
         role = self.part.role
         if role is Role.CREATE:
             return self._create(call, collection)
@@ -246,10 +258,12 @@ def lifecycle_handler(
     operation: Operation,
     fallback: Handler,
     listing: Listing | None = None,
+    initial: InitialRecords | None = None,
 ) -> Handler:
     """``part`` of a lifecycle kept in the store; ``fallback`` answers where a missing record
-    has no documented status; a list pages and filters as ``listing`` reads its contract."""
-    return _Lifecycle(part, generator, base_path, operation, fallback, listing)
+    has no documented status (and, for a listed resource, any id it does not hold); a list
+    pages and filters as ``listing`` reads its contract; ``initial`` fills a listed resource."""
+    return _Lifecycle(part, generator, base_path, operation, fallback, listing, initial)
 
 
 def stateless_handler(

@@ -9,7 +9,13 @@ the record inside it, and a read answering a union (``anyOf: [customer, deleted_
 Stripe style) answers the branch that is the created record. A request body's fields are read
 from its JSON schema, else its form one (a form's fields arrive as a JSON body's do). The item
 path's PUT, PATCH and DELETE and the collection's GET (an array of records, or an object with
-one) join the lifecycle; every other operation is answered statelessly.
+one) join the lifecycle.
+
+A collection the contract lists (``GET P``) and reads (``GET P/{x}``) but never creates is a
+*listed* resource: its records start as the items its list documents (``listed``), and its
+item path's operations join it as above; its id property is the read's path parameter, ``id``
+or ``<singular last segment>_id``, the first the list's items have (as the conformance suite
+pairs a list with its read). Every other operation is answered statelessly.
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ class Resource:
     id_field: str
     record: dict[str, Any]
     envelope: str | None = None  # the one key a response wraps the record in (Rails style)
+    listed: bool = False  # never created: its records start as the items its list documents
 
     @property
     def integer_ids(self) -> bool:
@@ -268,7 +275,7 @@ def _list_shape(resource: Resource, schema: dict[str, Any] | None) -> tuple[bool
 _ITEM_ROLES = {"get": Role.READ, "put": Role.REPLACE, "patch": Role.MERGE, "delete": Role.DELETE}
 
 
-def _parts(contract: Contract, resource: Resource, create: Operation) -> Iterator[tuple[str, Part]]:
+def _parts(contract: Contract, resource: Resource, create: Operation | None) -> Iterator[tuple[str, Part]]:
     for operation in contract.operations.values():
         if operation is not create and operation.path not in (resource.item_path, resource.collection_path):
             continue  # not part of this resource (checked first: 468 operations on Stripe)
@@ -287,8 +294,28 @@ def _parts(contract: Contract, resource: Resource, create: Operation) -> Iterato
                 yield operation.operation_id, Part(resource, Role.LIST, success, request, held)
 
 
+def _listed_resource(contract: Contract, read: Operation, lister: Operation) -> Resource | None:
+    """The resource a list and the read one path parameter below it make, without a create."""
+    param = _item_param(lister.path, read.path)
+    read_success = success_of(contract.spec, _node(contract, read))
+    list_success = success_of(contract.spec, _node(contract, lister))
+    if param is None or read_success is None or read_success.schema is None or list_success is None:
+        return None
+    envelope = envelope_of(read_success.schema)
+    last = lister.path.rstrip("/").rsplit("/", 1)[-1]
+    for field in dict.fromkeys((param, "id", f"{last.removesuffix('s')}_id")):
+        record = _read_record(read_success.schema, envelope, set(), field)
+        if field not in properties_of(record)[0]:
+            continue
+        resource = Resource(lister.path, read.path, param, field, record, envelope, listed=True)
+        if _list_shape(resource, list_success.schema)[0]:
+            return resource
+    return None
+
+
 def find_lifecycles(contract: Contract) -> dict[str, Part]:
-    """``operationId`` → its part in a lifecycle, for every operation that has one."""
+    """``operationId`` → its part in a lifecycle, for every operation that has one: created
+    resources first, then listed ones (operations a created resource took stay its own)."""
     found: dict[str, Part] = {}
     for create in contract.operations.values():
         if create.method != "post":
@@ -296,4 +323,12 @@ def find_lifecycles(contract: Contract) -> dict[str, Part]:
         resource = _resource(contract, create)
         if resource is not None:
             found.update(_parts(contract, resource, create))
+    lists = {op.path: op for op in contract.operations.values() if op.method == "get"}
+    for read in lists.values():
+        lister = lists.get(read.path.rsplit("/", 1)[0])
+        if read.operation_id in found or lister is None or lister.operation_id in found:
+            continue
+        resource = _listed_resource(contract, read, lister)
+        if resource is not None:
+            found.update((key, part) for key, part in _parts(contract, resource, None) if key not in found)
     return found
