@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from invoice_contracts.oas import escape_pointer, iter_operations, merged, resolve_refs
+from invoice_contracts.oas import escape_pointer, iter_operations, merged, resolve_refs, schema_validator
 
 __all__ = ["ListOperation", "Operation", "find_read", "list_operations", "normalized", "operations"]
 
@@ -35,6 +35,10 @@ class Operation:
     pointer: str
     spec: dict[str, Any]
     parameters: tuple[dict[str, Any], ...]
+    # Path parameters that name a record: the path up to them is itself a documented path
+    # (``/plans/{code}`` for ``/plans/{code}/charges``); an example of one names a record the
+    # target may not have.
+    record_params: frozenset[str] = frozenset()
 
     @property
     def path_params(self) -> list[str]:
@@ -56,7 +60,7 @@ class Operation:
 
     def fixed_path_values(self) -> dict[str, str] | None:
         """Values for every path parameter that has a default, a single enum value or (unless it
-        is an id) an example: a version, say. None when one names a record instead."""
+        names a record) an example: a version, say. None when one names a record instead."""
         values: dict[str, str] = {}
         for name in self.path_params:
             parameter = self.parameter(name, "path") or {}
@@ -65,7 +69,11 @@ class Operation:
                 values[name] = str(schema["default"])
             elif len(schema.get("enum", [])) == 1:
                 values[name] = str(schema["enum"][0])
-            elif ("example" in parameter or "example" in schema) and not name.lower().endswith("id"):
+            elif (
+                ("example" in parameter or "example" in schema)
+                and not name.lower().endswith("id")
+                and name not in self.record_params
+            ):
                 values[name] = str(parameter.get("example", schema.get("example")))
             else:
                 return None
@@ -125,8 +133,16 @@ class Operation:
         return _PARAM.sub(lambda m: str(values[m.group(1)]), self.path)
 
 
+def _record_params(path: str, paths: set[str]) -> frozenset[str]:
+    """The path parameters of ``path`` that end a prefix of it which is itself a documented path."""
+    return frozenset(
+        match.group(1) for match in _PARAM.finditer(path) if path[: match.end()] in paths and match.end() < len(path)
+    )
+
+
 def operations(document: dict[str, Any]) -> list[Operation]:
     resolved = resolve_refs(document)
+    paths = set(resolved.get("paths") or {})
     found = []
     for entry in iter_operations(resolved):
         operation_id = entry.operation.get("operationId") or f"{entry.method.upper()} {entry.path}"
@@ -138,6 +154,7 @@ def operations(document: dict[str, Any]) -> list[Operation]:
                 f"/paths/{escape_pointer(entry.path)}/{entry.method}",
                 entry.operation,
                 tuple(entry.parameters),
+                _record_params(entry.path, paths),
             )
         )
     return found
@@ -208,6 +225,17 @@ class ListOperation:
             if self.id_field in merged(prop).get("properties", {}):
                 return body.get(key)
         return body
+
+    def readable(self, item_id: Any) -> bool:
+        """Whether ``item_id`` is a value the read's path parameter accepts: a document may list
+        ids its own read's schema refuses (a ``code`` of ``acme_corp`` read as a uuid), and such
+        a read tests the document, not the target."""
+        if self.read is None:
+            return False
+        parameter = self.read.parameter(self.read.path_params[-1], "path") or {}
+        schema = merged(parameter.get("schema"))
+        value = item_id if schema.get("type") != "string" else str(item_id)
+        return bool(schema_validator(schema, "3.0").is_valid(value))
 
     def read_path(self, item_id: Any) -> str:
         assert self.read is not None

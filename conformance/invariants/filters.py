@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from invoice_contracts.oas import merged
+from invoice_contracts.oas import merged, schema_validator
 
 from ..scenarios import Context, Scenario
 from .contract import ListOperation
@@ -28,10 +28,22 @@ from .paging import detect_paging
 from .session import Session, identity
 from .values import compatible, same
 
-__all__ = ["Filter", "detect_filters", "filter_invariants"]
+__all__ = ["Filter", "absent_value", "detect_filters", "filter_invariants"]
 
 TRIED = 3
 ABSENT = "conformance-absent-value"
+# Tried in order when the plain one breaks the parameter's schema (a uuid, a date, an email):
+# the first the schema accepts is the absent value, so the probe stays a valid request.
+_ABSENT_STRINGS = (
+    ABSENT,
+    "00000000-0000-4000-8000-00000000abcd",
+    "1970-01-01",
+    "1970-01-01T00:00:00Z",
+    "absent@conformance.invalid",
+    "https://conformance.invalid/absent",
+    "zz",
+    "0",
+)
 
 
 @dataclass(frozen=True)
@@ -114,8 +126,19 @@ def _values(found: Filter, items: list[Any]) -> list[Any]:
         values = item.get(found.prop) if found.mode == "contains" else [item.get(found.prop)]
         seen.update(value for value in values or [] if isinstance(value, (str, int, float)))
     common = [value for value, _ in seen.most_common(TRIED - 1)]
-    absent = ABSENT if found.schema.get("type") == "string" else int(found.schema.get("maximum", 10**9))
-    return [*common, absent]
+    absent = absent_value(found.schema, set(seen))
+    return [*common, *([] if absent is None else [absent])]
+
+
+def absent_value(schema: dict[str, Any], seen: set[Any]) -> Any:
+    """A value the parameter's schema accepts that no item has (outside an enum it would be
+    refused: an unused enum value); None when none is found (the probe is then left out: an
+    invalid value tests validation, not the filter)."""
+    if schema.get("enum"):
+        return next((v for v in schema["enum"] if v is not None and v not in seen), None)
+    candidates = _ABSENT_STRINGS if schema.get("type") == "string" else (int(schema.get("maximum", 10**9)),)
+    validator = schema_validator(schema, "3.0")
+    return next((value for value in candidates if value not in seen and validator.is_valid(value)), None)
 
 
 def _query(found: Filter, value: Any) -> dict[str, Any]:

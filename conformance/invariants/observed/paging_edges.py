@@ -18,7 +18,7 @@ from typing import Any
 
 from ...scenarios import Context, Scenario
 from ..contract import ListOperation
-from ..filters import ABSENT, detect_filters
+from ..filters import absent_value, detect_filters
 from ..lists import check_counts
 from ..paging import Paging, detect_paging, reported_counts, small_size, walk
 from ..session import Session, identity
@@ -113,9 +113,7 @@ def _filtered(
     everything = session.full_walk(context, listop).large.items
     values = [item.get(found.prop) for item in everything if isinstance(item.get(found.prop), str)]
     common = max(set(values), key=values.count) if values else None
-    # A value no item has: outside an enum it would be refused (422), so an unused enum value.
-    enum = found.schema.get("enum")
-    absent = next((v for v in enum if isinstance(v, str) and v not in values), None) if enum else ABSENT
+    absent = absent_value(found.schema, set(values))
     for value in [v for v in (common, absent) if v is not None]:
         expected = [item for item in everything if found.holds(item, value)]
         small = walk(context, listop, paging, size=small_size(paging, len(expected)), params={found.name: value})
