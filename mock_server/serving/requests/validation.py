@@ -73,6 +73,11 @@ class CompiledSchema:
             fast = None
         return cls(Draft4Validator(body, format_checker=_FORMATS), fast)
 
+    def is_valid(self, instance: Any) -> bool:
+        if self._fast is not None:
+            return bool(self._fast.is_valid(instance))
+        return bool(self.python.is_valid(instance))
+
     def first_error(self, instance: Any) -> jsonschema.ValidationError | None:
         if self._fast is not None and self._fast.is_valid(instance):
             return None
