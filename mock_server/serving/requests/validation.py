@@ -250,7 +250,8 @@ class ParametersValidator(ParameterValidator):
         return result
 
 
-_RESERVED = re.compile(r"[:/?#\[\]@!$'()*+,;=]")
+# RFC 3986's reserved characters, less "+": in a form body a raw "+" is the encoding of a space.
+_RESERVED = re.compile(r"[:/?#\[\]@!$'()*,;=]")
 
 
 class FormBodyValidator(FormDataValidator):
