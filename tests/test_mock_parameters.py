@@ -76,3 +76,41 @@ def test_implied_types() -> None:
     assert implied_type({"oneOf": [{"type": "string"}, {"type": "string", "format": "date"}]}) == "string"
     assert implied_type({"anyOf": [{"type": "string"}, {"type": "integer"}]}) is None
     assert implied_type({"properties": {"a": {}}}) == "object"
+
+
+def test_union_deep_object_takes_the_branch_it_fits(http: httpx.Client) -> None:
+    """anyOf of an object and an integer: Connexion read the union's missing ``type`` (a 500)."""
+    valid(http, "/union-deep?created=5")
+    valid(http, "/union-deep?created[gt]=5&created[lt]=9")
+    valid(http, "/union-deep?created[open]=true")
+    valid(http, "/union-deep")
+    invalid(http, "/union-deep?created=-1", "created")
+    invalid(http, "/union-deep?created=x", "created")
+    invalid(http, "/union-deep?created[gt]=x", "created")
+    invalid(http, "/union-deep?created[lt]=101", "created")
+    invalid(http, "/union-deep?created[open]=yes", "created")
+    invalid(http, "/union-deep?created[other]=1", "created")
+
+
+def test_union_one_of_scalars(http: httpx.Client) -> None:
+    valid(http, "/union-one?limit=5")
+    valid(http, "/union-one?limit=all")
+    valid(http, "/union-one?limit=0.25")
+    invalid(http, "/union-one?limit=0.75", "limit")
+    invalid(http, "/union-one?limit=some", "limit")
+
+
+def test_union_of_a_string_and_an_array(http: httpx.Client) -> None:
+    valid(http, "/union-list?ids=1&ids=2")
+    valid(http, "/union-list?ids=abc")
+    invalid(http, "/union-list?ids=abcd", "ids")
+    valid(http, "/union-list?ids=ab&codes=1,2")
+    valid(http, "/union-list?ids=ab&codes=abc")
+    invalid(http, "/union-list?ids=ab&codes=1", "codes")
+    invalid(http, "/union-list?ids=ab&codes=1,x", "codes")
+
+
+def test_union_path_parameter(http: httpx.Client) -> None:
+    valid(http, "/union-path/5")
+    valid(http, "/union-path/abc")
+    invalid(http, "/union-path/AB", "ref")

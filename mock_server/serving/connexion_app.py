@@ -13,10 +13,16 @@ only builds those objects once: the same decorators, parser and check functions,
 document interpretable, repairing what it could with a warning, and that validation alone took
 most of the start-up on large documents (9 s of 29 on Invoice Ninja's 740 KB, minutes on
 Stripe's 4 MB). Lint is where a document's validity is judged.
+
+The view's arguments are Connexion's, except for a parameter whose schema is a union
+(``anyOf``/``oneOf``): Connexion casts every path and query argument again by its schema's
+``type``, which a union has none of (``KeyError``, a 500); such a parameter is passed as the URI
+parser resolved it (:class:`_Parameters`, tested in tests/test_mock_parameters.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 from collections.abc import Callable, Iterator, Mapping
@@ -24,17 +30,69 @@ from typing import Any
 
 import connexion
 from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
-from connexion.context import receive, scope
+from connexion.context import operation, receive, scope
 from connexion.decorators import StarletteDecorator
+from connexion.decorators.parameter import AsyncParameterDecorator, prep_kwargs, unwrap_decorators
+from connexion.lifecycle import ConnexionRequest
 from connexion.operations import AbstractOperation
 from connexion.spec import OpenAPISpecification
 from connexion.utils import inspect_function_arguments
 
+from .requests.coercion import is_union
+
 __all__ = ["AsyncApp"]
+
+
+class _WithoutUnions:
+    """A request as Connexion's argument casting reads it, without the union parameters."""
+
+    def __init__(self, request: ConnexionRequest, unions: frozenset[str]) -> None:
+        self._request = request
+        self.path_params = {k: v for k, v in request.path_params.items() if k not in unions}
+        self.query_params = {k: v for k, v in request.query_params.items() if k not in unions}
+        self.mimetype = request.mimetype
+
+
+class _Parameters(AsyncParameterDecorator):
+    """Connexion's parameter decorator, passing union parameters as the URI parser resolved them."""
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+
+        @functools.wraps(function)
+        async def wrapper(request: ConnexionRequest) -> Any:
+            body = self._maybe_get_body(request, arguments=arguments, has_kwargs=has_kwargs)
+            while asyncio.iscoroutine(body):
+                body = await body
+            unions = frozenset(
+                str(p["name"])
+                for p in operation.parameters
+                if p.get("in") in ("path", "query") and is_union(p.get("schema"))
+            )
+            seen = _WithoutUnions(request, unions) if unions else request
+            kwargs = prep_kwargs(
+                seen,
+                request_body=body,
+                files=await request.files(),
+                arguments=arguments,
+                has_kwargs=has_kwargs,
+                sanitize=self.sanitize_fn,
+            )
+            given = {**request.path_params, **request.query_params} if unions else {}
+            for name in unions & given.keys():
+                if has_kwargs or self.sanitize_fn(name) in arguments:
+                    kwargs[self.sanitize_fn(name)] = given[name]
+            return await function(**kwargs)
+
+        return wrapper
 
 
 class _DecorateOnce(StarletteDecorator):
     """``StarletteDecorator`` that decorates its view function once, not on every call."""
+
+    @property
+    def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
+        return _Parameters
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         decorated = self.decorate(function)

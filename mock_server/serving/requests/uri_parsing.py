@@ -1,7 +1,7 @@
 """Query parsing for every parameter style OpenAPI 3.0 defines, on top of Connexion's parser.
 
-Connexion limitations worked around here (each with a test in tests/test_mock_parameters.py
-or tests/test_mock_solvimon.py):
+Connexion limitations worked around here (each with a test in tests/test_mock_parameters.py,
+tests/test_mock_solvimon.py or tests/test_mock_forms.py):
 
 - it joins the values of a repeated ``style: form, explode: true`` array parameter with commas
   and splits the result on commas again, so ``?statuses=a,b&statuses=c`` became three items and
@@ -15,7 +15,19 @@ or tests/test_mock_solvimon.py):
   made Connexion's coercion raise ``KeyError`` (a 500): the document handed to Connexion
   (``routing.connexion_document``) states the type its composition implies
   (:func:`implied_type`), which validates exactly the same values; a form field or its array
-  items without a ``type`` likewise (``ExplodedArrayURIParser.form_defns``).
+  items without a ``type`` likewise (``ExplodedArrayURIParser.form_defns``);
+- a parameter whose schema is a union of different types (``anyOf: [{type: object, ...},
+  {type: integer}]``, ``style: deepObject``) has no type to state: Connexion's parser read it
+  anyway (``KeyError``, a 500). Each member gets the value in its shape (the split values for an
+  array member, the ``deepObject`` dict or the last value otherwise), cast by it
+  (:mod:`.coercion`), and the first member the result is valid against wins (``?created=5`` is
+  the integer, ``?created[gt]=5`` the object); Connexion's argument casting passes the value
+  through (``connexion_app._Parameters``). Also for a form field that is a union;
+- form and multipart bodies: keys in brackets (``shipping[address][line1]``, ``items[0][b]``,
+  ``expand[]``) were never decoded ("TODO support more form encoding styles"), so a valid
+  nested body was refused for its additional properties: :mod:`.forms` decodes them for the
+  properties whose encoding is ``deepObject``, or that the schema makes objects or arrays
+  when no style is given (tests in tests/test_mock_forms.py).
 """
 
 from __future__ import annotations
@@ -24,8 +36,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from connexion.exceptions import TypeValidationError
-from connexion.uri_parsing import OpenAPIURIParser
+from connexion.uri_parsing import QUERY_STRING_DELIMITERS, OpenAPIURIParser
 from connexion.utils import coerce_type
+
+from .coercion import coerce_values, is_union
+from .forms import nested_fields
 
 __all__ = ["ExplodedArrayURIParser", "implied_type"]
 
@@ -105,7 +120,42 @@ class ExplodedArrayURIParser(OpenAPIURIParser):
                         del assembled[key]
         return assembled
 
+    def resolve_form(self, form_data: dict[str, Any]) -> dict[str, Any]:
+        """Bracketed keys of nesting properties decoded (:mod:`.forms`), union properties cast
+        by the member they fit (Connexion cast by a ``type`` they lack); the rest Connexion's."""
+        schema = self._body_schema if isinstance(self._body_schema, Mapping) else {}
+        nested, flat = nested_fields(form_data, schema, self._body_encoding or {})
+        properties = schema.get("properties") or {}
+        unions = {key: values for key, values in flat.items() if is_union(properties.get(key))}
+        resolved: dict[str, Any] = super().resolve_form({k: v for k, v in flat.items() if k not in unions})
+        resolved.update({key: coerce_values(values, properties[key]) for key, values in unions.items()})
+        resolved.update(nested)
+        return resolved
+
+    def _resolve_union(self, name: str, values: Any, _in: str) -> Any:
+        """A parameter whose schema is a union: each member gets the value in its shape (an
+        array member the split values, any other the last value or the ``deepObject`` dict),
+        cast by it; the first member valid for its cast value wins."""
+        definition = self.param_defns[name]
+        style = str(definition.get("style", self.style_defaults[_in]))
+        explode = bool(definition.get("explode", style == "form"))
+        delimiter = QUERY_STRING_DELIMITERS.get(style, ",")
+
+        def split(given: Any) -> list[Any]:
+            if explode and style == "form":
+                return list(given)
+            return str(given[-1]).split(delimiter)
+
+        return coerce_values([values] if _in == "path" else list(values), definition.get("schema"), split)
+
     def resolve_params(self, params: dict[str, Any], _in: str) -> dict[str, Any]:
+        unions = {name: values for name, values in params.items() if is_union(self.param_schemas.get(name))}
+        params = {name: values for name, values in params.items() if name not in unions}
+        resolved: dict[str, Any] = self._resolve_params(params, _in)
+        resolved.update({name: self._resolve_union(name, values, _in) for name, values in unions.items()})
+        return resolved
+
+    def _resolve_params(self, params: dict[str, Any], _in: str) -> dict[str, Any]:
         if _in != "query":
             resolved: dict[str, Any] = super().resolve_params(params, _in)
             return resolved

@@ -73,6 +73,11 @@ class CompiledSchema:
             fast = None
         return cls(Draft4Validator(body, format_checker=_FORMATS), fast)
 
+    def is_valid(self, instance: Any) -> bool:
+        if self._fast is not None:
+            return bool(self._fast.is_valid(instance))
+        return bool(self.python.is_valid(instance))
+
     def first_error(self, instance: Any) -> jsonschema.ValidationError | None:
         if self._fast is not None and self._fast.is_valid(instance):
             return None
@@ -245,7 +250,8 @@ class ParametersValidator(ParameterValidator):
         return result
 
 
-_RESERVED = re.compile(r"[:/?#\[\]@!$'()*+,;=]")
+# RFC 3986's reserved characters, less "+": in a form body a raw "+" is the encoding of a space.
+_RESERVED = re.compile(r"[:/?#\[\]@!$'()*,;=]")
 
 
 class FormBodyValidator(FormDataValidator):
