@@ -23,6 +23,7 @@ from .discovery import SetupError
 from .process import heap
 from .process.collector import IdleCollector
 from .process.listen import EVENT_LOOP, bind
+from .process.long_urls import LongUrlProtocol
 from .settings import MockSettings
 
 __all__ = ["main"]
@@ -222,6 +223,7 @@ def serve(argv: list[str]) -> int:
         access_log=False,
         lifespan="on",
         loop=EVENT_LOOP,
+        http=LongUrlProtocol,
     )
     Server(config).run(sockets=[sock])
     return 0
