@@ -12,7 +12,7 @@ seedable per call), hence this module.
 | ``type: [...]`` | ``null`` at the faker's null ratio, else the first other type |
 | ``type: "null"`` | ``null`` |
 | ``const`` | the value itself |
-| ``example``, ``examples`` | ``example``, else the first of ``examples`` (below the top level, as in 3.0) |
+| ``example``, ``examples`` | ``example``, else the first of ``examples``, if valid (below the top level, as in 3.0) |
 | ``exclusiveMinimum`` / ``exclusiveMaximum`` | an inclusive bound just inside (integers: ±1) |
 | ``prefixItems`` (+ ``items``, ``unevaluatedItems``) | one value per prefix schema, then ``minItems`` from ``items`` |
 | ``contains``, ``minContains``, ``maxContains`` | ``minContains`` (default 1) values from ``contains`` first |
@@ -155,10 +155,11 @@ def generate_2020(faker: SchemaFaker, schema: Any, name: str, depth: int) -> Any
         schema = {**faker.resolve({"$ref": schema["$ref"]}), **siblings}
     if "const" in schema:
         return schema["const"]
-    if "example" in schema and depth > 0:  # as the 3.0 walker does
+    if depth > 0 and faker.usable(schema, "example"):  # as the 3.0 walker does
         return schema["example"]
-    if schema.get("examples") and isinstance(schema["examples"], list) and depth > 0 and "example" not in schema:
-        return schema["examples"][0]
+    examples = schema.get("examples")
+    if examples and isinstance(examples, list) and depth > 0 and faker.fits(schema, examples[0]):
+        return examples[0]
     base: dict[str, Any] = {key: value for key, value in schema.items() if key not in _SCRATCH}
     kind = schema.get("type")
     if isinstance(kind, list) or kind == "null":

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..contracts import Contract
 from ..rules import ApiRules, Handlers
+from ..serving.responses.examples import warn_invalid_examples
 from .error_shape import error_renderer
 from .handlers import Generator, lifecycle_handler, stateless_handler, under_records
 from .lifecycle import Role, find_lifecycles, success_of
@@ -29,6 +30,7 @@ def generic_rules(contract: Contract) -> ApiRules:
     """The rules of a contract without a rules module."""
     generator = Generator(contract.spec)
     render_error = error_renderer(contract.spec)
+    warn_invalid_examples(contract.spec)
     parts = find_lifecycles(contract)
     resources = sorted({part.resource for part in parts.values()}, key=lambda r: r.item_path)
     initial = {

@@ -5,8 +5,11 @@ status, else its ``4XX``/``5XX`` range, else ``default``, else the error schema 
 most) and fills it: properties are recognised by name (``message``/``detail`` get the message,
 ``code``/``status`` the status or the error's kind, ``field``/``pointer`` the field, an array of
 objects one entry, a nested object recursively), required ones it does not recognise keep the
-contract's example or generated value, optional ones it does not recognise are left out. A
-contract that documents no error body gets RFC 9457 ``application/problem+json``.
+contract's example or generated value, optional ones it does not recognise are left out. The
+generated starting instance holds only the required properties (at every level) and the ones
+recognised by name: an error body of Stripe's carries no optional ``payment_intent``. A string
+is cut to the schema's ``maxLength`` (a message quoting a long input). A contract that documents
+no error body gets RFC 9457 ``application/problem+json``.
 Hand-written because filling an arbitrary schema by meaning is not what any library does.
 """
 
@@ -37,6 +40,7 @@ _FIELD = {"field", "pointer", "param", "parameter", "property", "location", "loc
 _TITLE = {"title", "summary"}
 _LISTS = {"errors", "details", "issues", "problems", "violations"}
 _UNKNOWN = object()  # a property _value does not recognise
+_RECOGNISED = frozenset({*_MESSAGE, *_CODE, *_STATUS, *_FIELD, *_TITLE, *_LISTS})
 
 
 class _Shape:
@@ -75,18 +79,26 @@ def _value(name: str, schema: Mapping[str, Any], template: Any, error: MockError
     if kind == "integer" and name in _STATUS:
         return status
     if kind == "string":
-        if name in _MESSAGE:
-            return error.message
-        if name in _TITLE:
-            return _reason(status)
-        if name in _FIELD:
-            return error.field if error.field is not None or schema.get("nullable") else ""
-        if name in _CODE:
-            return "about:blank" if str(schema.get("format", "")).startswith("uri") else _code(schema, error)
+        text = _string(name, schema, error, status)
+        limit = schema.get("maxLength")
+        return text[: int(limit)] if isinstance(text, str) and isinstance(limit, int) else text
     if kind == "array" and name in _LISTS and isinstance(template, list) and template:
         return [_fill(schema.get("items") or {}, template[0], error, status, depth + 1)]
     if (kind == "object" or "properties" in schema) and isinstance(template, dict):
         return _fill(schema, template, error, status, depth + 1)
+    return _UNKNOWN
+
+
+def _string(name: str, schema: Mapping[str, Any], error: MockError, status: int) -> Any:
+    """The value of a string property recognised by ``name``, else ``_UNKNOWN``."""
+    if name in _MESSAGE:
+        return error.message
+    if name in _TITLE:
+        return _reason(status)
+    if name in _FIELD:
+        return error.field if error.field is not None or schema.get("nullable") else ""
+    if name in _CODE:
+        return "about:blank" if str(schema.get("format", "")).startswith("uri") else _code(schema, error)
     return _UNKNOWN
 
 
@@ -181,7 +193,7 @@ def _most_used(bodies: list[tuple[str, dict[str, Any], Any]], text: _Texts) -> t
 def error_renderer(spec: dict[str, Any]) -> ErrorRenderer:
     """An :class:`~mock_server.errors.ErrorRenderer` for the error bodies ``spec`` documents."""
     documented, by_operation, where = _documented(spec)
-    fake = SchemaFaker(spec, make_faker(0), datetime.now(UTC).replace(microsecond=0))
+    fake = SchemaFaker(spec, make_faker(0), datetime.now(UTC).replace(microsecond=0), only=_RECOGNISED)
     schemes = (spec.get("components") or {}).get("securitySchemes") or {}
 
     text = _Texts()

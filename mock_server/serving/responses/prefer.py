@@ -21,6 +21,7 @@ from typing import Any
 from ...errors import ErrorKind, ErrorRenderer, MockError
 from ...fakes import SchemaFaker
 from ...rules import Reply
+from .examples import default_example
 from .media import is_json, root_name, textual
 from .negotiation import negotiate
 from .selection import chosen_key, key_for_code, status_of
@@ -82,7 +83,8 @@ def documented_reply(
     prism: bool = False,
 ) -> Reply:
     """The contract's own answer for ``operation``: the response for ``code`` (else the one
-    chosen without a preference), its named or first example, or data generated from its schema."""
+    chosen without a preference), its named example, its first valid one (``examples.py``), or
+    data generated from its schema."""
     responses: Mapping[str, Any] = operation["responses"]
     key = _key(operation_id, responses, code, prism)
     status = int(code) if code is not None else status_of(key) if prism else int(key)
@@ -102,12 +104,11 @@ def documented_reply(
                 field="Prefer",
             )
         body: Any = examples[example_name].get("value")
-    elif dynamic or not (content.get("example") is not None or examples):
+    elif dynamic:
         body = fake.generate(schema) if content else None
-    elif content.get("example") is not None:
-        body = content["example"]
     else:
-        body = next(iter(examples.values())).get("value")
+        json = media_type is None or is_json(media_type)
+        body = default_example(content, fake, json=json) if content else None
     if status >= 400 and isinstance(body, dict):
         body = _as_real_error(status, body, schema, render_error)
     if not prism:
