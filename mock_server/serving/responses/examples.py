@@ -16,8 +16,7 @@ from typing import Any
 
 from invoice_contracts.oas import escape_pointer, iter_operations, resolve_refs
 
-from ...fakes import SchemaFaker
-from ...fitting import fitting_for
+from ...fakes import SchemaFaker, fitting_for
 from .media import is_json
 
 __all__ = ["default_example", "warn_invalid_examples"]

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from jsonschema import Draft202012Validator
 
 if TYPE_CHECKING:
-    from .fakes import SchemaFaker
+    from .walker import SchemaFaker
 
 __all__ = ["generate_2020", "uses_2020"]
 
