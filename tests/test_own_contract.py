@@ -12,10 +12,10 @@ from conformance.invariants.filters import detect_filters
 from conformance.profiles import PROFILES
 from conformance.scenarios.base import SchemaTuning
 from conformance.schema import toml
-from conformance.schema.layer import sampled_operations, schemathesis_config, silent_on_invalid_input
+from conformance.schema.layer import lossy_forms, sampled_operations, schemathesis_config, silent_on_invalid_input
 from conformance.schema.process import refusal_reason
 from conformance.targets import Credentials, Target
-from invoice_contracts.oas import load_document, needs_credentials
+from invoice_contracts.oas import load_contract, load_document, needs_credentials
 from tests.conftest import ROOT, run_conformance, start_server, stop_server
 
 DATA = ROOT / "tests" / "data" / "realworld"
@@ -149,3 +149,17 @@ def test_an_object_query_parameter_is_not_an_equality_filter() -> None:
     """Stripe's `created[gte]=` (deepObject) was sent as `created=1000000000` and refused."""
     [charges] = list_operations(operations(load_document(DATA / "charge_refunds.yaml")))
     assert [found.name for found in detect_filters(charges)] == ["currency"]
+
+
+def test_a_form_body_with_arrays_or_objects_is_not_required_to_refuse_invalid_data(tmp_path: Path) -> None:
+    """Schemathesis sends `expand=a` as a valid one-item array and as an invalid string, and an
+    empty nested object as valid and an absent one as invalid: the same bytes each time."""
+    forms = ROOT / "tests" / "data" / "generic" / "forms" / "forms.yaml"
+    document = load_contract(forms).document
+    lossy = lossy_forms(document)
+    assert len(lossy) == 4  # /deep, /implicit, /form-style, /multipart: all hold arrays and objects
+    assert not lossy_forms(load_document(DATA / "many_schemes.yaml"))  # JSON bodies only
+    target = Target("forms", forms, "http://127.0.0.1:1", NONE).with_contract()
+    entries = {e["include-operation-id"]: e for e in _config(target, tmp_path)["operations"]}
+    assert {op for op, e in entries.items() if e.get("checks", {}).get("negative_data_rejection")} == lossy
+    assert all(entries[op]["checks"]["negative_data_rejection"] == {"enabled": False} for op in lossy)

@@ -15,15 +15,12 @@ a property can mean nothing else, and servers built on Rails, Rack or PHP (Strip
 read it so without any ``encoding``; a property whose encoding states another style is left
 to Connexion. Leaves are cast by their schema (:func:`.coercion.coerce`); validation follows.
 
-Two consequences of the encoding, read as the servers that use it read them:
-
-- under an explicit ``style: deepObject``, a bare ``expand=a`` is not the array (or object) the
-  property holds, which would be ``expand[]=a`` or ``expand[0]=a``: it stays a string, which
-  validation refuses (under the default ``form`` style it is a one-item array, as before);
-- an empty object or array has no encoding at all (``shipping[address]`` with nothing inside
-  sends no key), so a *required* property of a nesting object, or a required nesting property of
-  the body, that did not arrive is read as empty when its schema allows empty (an object
-  requiring nothing, an array without ``minItems``): a client cannot send it otherwise.
+A bare ``expand=a`` for an array property is a one-item array, whatever the encoding says
+(clients, Schemathesis among them, send arrays as repeated bare keys even under
+``deepObject``). An empty object or array has no encoding at all (``shipping[address]`` with
+nothing inside sends no key), so a *required* property of a nesting object, or a required
+nesting property of the body, that did not arrive is read as empty when its schema allows empty
+(an object requiring nothing, an array without ``minItems``): a client cannot send it otherwise.
 """
 
 from __future__ import annotations
@@ -39,7 +36,6 @@ __all__ = ["nested_fields"]
 _PATH = re.compile(r"(?:\[[^\[\]]*\])+")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 _MAX_SEGMENTS = 32
-_CONTAINERS = ("array", "object")
 
 
 def nested_fields(
@@ -50,12 +46,8 @@ def nested_fields(
     properties = properties if isinstance(properties, Mapping) else {}
     tree: dict[str, Any] = {}
     rest: dict[str, Sequence[Any]] = {}
-    bare: dict[str, Any] = {}
     for key, values in form.items():
         root, bracket, tail = key.partition("[")
-        if not bracket and _deep_by_encoding(encoding.get(root)) and kind_of(properties.get(root)) in _CONTAINERS:
-            bare[root] = values[-1]
-            continue
         segments = _SEGMENT.findall(bracket + tail) if _PATH.fullmatch(bracket + tail) else []
         if not segments or len(segments) > _MAX_SEGMENTS or not _nests(properties.get(root), encoding.get(root)):
             rest[key] = values
@@ -64,20 +56,11 @@ def nested_fields(
             _insert(tree, [root, *segments], value, index)
     decoded = {root: _filled(coerce(value, properties[root]), properties[root]) for root, value in tree.items()}
     for name in _required(schema):
-        if (
-            name not in decoded
-            and name not in bare
-            and name not in rest
-            and _nests(properties.get(name), encoding.get(name))
-        ):
+        if name not in decoded and name not in rest and _nests(properties.get(name), encoding.get(name)):
             empty = _empty(properties[name])
             if empty is not None:
                 decoded[name] = empty
-    return {**bare, **decoded}, rest
-
-
-def _deep_by_encoding(encoding: Any) -> bool:
-    return isinstance(encoding, Mapping) and encoding.get("style") == "deepObject"
+    return decoded, rest
 
 
 def _required(schema: Any) -> list[str]:
