@@ -47,6 +47,8 @@ def test_deep_object_encoded_properties_nest(http: httpx.Client) -> None:
     # An empty object has no form encoding: a required one (shipping.address) that did not come is empty.
     accepted(http, "/deep", "customer=c1&shipping[name]=x")
     accepted(http, "/deep", "customer=c1&expand=a")  # one scalar where an array is meant: one item
+    accepted(http, "/deep", "customer=c1&items[0][price]=p&items[0][codes]=")  # an empty array
+    refused(http, "/deep", "customer=c1&items[0][price]=p&items[0][codes]=zz", "items.0.codes.0")
     accepted(http, "/deep", "customer=c1&metadata=&limit=&bounds=3")  # the unions' other members
     refused(http, "/deep", "customer=c1&shipping[address][line1]=y", "shipping.name")
     refused(http, "/deep", "customer=c1&shipping[name]=x&shipping[address][floor]=-1", "shipping.address.floor")

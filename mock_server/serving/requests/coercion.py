@@ -136,11 +136,12 @@ def _cast(value: Any, kind: str | None, schema: Mapping[str, Any], depth: int) -
 
 def _array(value: Any, schema: Mapping[str, Any], depth: int) -> Any:
     """A list, a dict indexed ``0``, ``1`` ... (``a[0][b]``) in index order, or one string
-    (a form cannot tell ``expand=a`` from a one-item array) as a list, items cast."""
+    (a form cannot tell ``expand=a`` from a one-item array) as a list, items cast; an empty
+    string (``permissions=``, how clients send an empty array in a form) as an empty list."""
     if isinstance(value, dict) and value and all(_INDEX.fullmatch(key) for key in value):
         value = [value[key] for key in sorted(value, key=int)]
     elif isinstance(value, str):
-        value = [value]
+        value = [value] if value else []
     if not isinstance(value, list):
         return value
     items = schema.get("items")
