@@ -48,6 +48,7 @@ def test_deep_object_encoded_properties_nest(http: httpx.Client) -> None:
     accepted(http, "/deep", "customer=c1&shipping[name]=x")
     accepted(http, "/deep", "customer=c1&expand=a")  # one scalar where an array is meant: one item
     accepted(http, "/deep", "customer=c1&items[0][price]=p&items[0][codes]=")  # an empty array
+    accepted(http, "/deep", "customer=c1&shipping[name]=x&shipping[address]=")  # an empty object
     refused(http, "/deep", "customer=c1&items[0][price]=p&items[0][codes]=zz", "items.0.codes.0")
     accepted(http, "/deep", "customer=c1&metadata=&limit=&bounds=3")  # the unions' other members
     refused(http, "/deep", "customer=c1&shipping[address][line1]=y", "shipping.name")

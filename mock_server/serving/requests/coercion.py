@@ -120,8 +120,8 @@ def _is_a(value: Any, kind: str) -> bool:
 def _cast(value: Any, kind: str | None, schema: Mapping[str, Any], depth: int) -> Any:
     if kind == "array":
         return _array(value, schema, depth)
-    if kind == "object":
-        return _object(value, schema, depth) if isinstance(value, dict) else value
+    if kind == "object":  # an empty value (``mandate_options=``) is how a form sends {}
+        return _object(value, schema, depth) if isinstance(value, dict) else {} if value == "" else value
     if not isinstance(value, str):
         return value
     if kind == "integer" and _INTEGER.fullmatch(value):
