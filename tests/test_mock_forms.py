@@ -84,3 +84,10 @@ def test_decoding() -> None:
     schema = {"properties": {"a": {"type": "array", "items": {"type": "object"}}, "s": {"type": "string"}}}
     form = {"a[][b]": ["1", "2"], "a[][c]": ["3"], "s": ["x"], "s[t]": ["y"]}
     assert nested_fields(form, schema, {}) == ({"a": [{"b": "1", "c": "3"}, {"b": "2"}]}, {"s": ["x"], "s[t]": ["y"]})
+
+
+def test_a_key_holding_a_bracket_comes_back_whole() -> None:
+    """Generated keys hold brackets (Stripe's `evidence` takes any key): `][` splits the path."""
+    schema = {"properties": {"m": {"type": "object", "additionalProperties": {"type": "object"}}}}
+    assert nested_fields({"m[k]x][z]": ["1"]}, schema, {}) == ({"m": {"k]x": {"z": "1"}}}, {})
+    assert nested_fields({"m[a": ["1"]}, schema, {}) == ({}, {"m[a": ["1"]})

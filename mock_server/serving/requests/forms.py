@@ -25,7 +25,6 @@ nesting property of the body, that did not arrive is read as empty when its sche
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,8 +32,6 @@ from .coercion import coerce, is_union, kind_of
 
 __all__ = ["nested_fields"]
 
-_PATH = re.compile(r"(?:\[[^\[\]]*\])+")
-_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 _MAX_SEGMENTS = 32
 
 
@@ -48,7 +45,7 @@ def nested_fields(
     rest: dict[str, Sequence[Any]] = {}
     for key, values in form.items():
         root, bracket, tail = key.partition("[")
-        segments = _SEGMENT.findall(bracket + tail) if _PATH.fullmatch(bracket + tail) else []
+        segments = _segments(bracket + tail)
         if not segments or len(segments) > _MAX_SEGMENTS or not _nests(properties.get(root), encoding.get(root)):
             rest[key] = values
             continue
@@ -90,6 +87,15 @@ def _filled(value: Any, schema: Any, depth: int = 0) -> Any:
         if empty is not None:
             filled[name] = empty
     return filled
+
+
+def _segments(path: str) -> list[str]:
+    """``[a][b]`` → ``["a", "b"]``: the inverse of an encoder joining the keys with ``][``, so a
+    key that holds a bracket itself (``[o]x][y]`` → ``o]x``, ``y``; generated ones do) comes
+    back whole; ``[]`` if ``path`` is not bracketed."""
+    if len(path) < 2 or not path.startswith("[") or not path.endswith("]"):
+        return []
+    return path[1:-1].split("][")
 
 
 def _nests(schema: Any, encoding: Any) -> bool:
