@@ -27,7 +27,7 @@ typecheck: $(INSTALLED)
 	$(BIN)/mypy --strict
 
 pytest: $(INSTALLED)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 test: lint contracts typecheck pytest
 

@@ -17,7 +17,7 @@ from .document import (
 )
 from .loader import CONTRACT_SUFFIXES, LoadedContract, LoadWarning, contract_from_text, load_contract
 from .merging import merged
-from .schema import is_nullable, schema_validator, to_json_schema
+from .schema import has_json_type, is_nullable, schema_validator, to_json_schema
 from .security import needs_credentials, secret_headers, tenant_header
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "OperationEntry",
     "contract_from_text",
     "escape_pointer",
+    "has_json_type",
     "is_nullable",
     "iter_operations",
     "load_contract",

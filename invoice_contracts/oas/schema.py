@@ -14,7 +14,29 @@ from typing import Any
 
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 
-__all__ = ["is_nullable", "schema_validator", "to_json_schema"]
+__all__ = ["has_json_type", "is_nullable", "schema_validator", "to_json_schema"]
+
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+
+
+def has_json_type(value: Any, kind: str) -> bool:
+    """Whether a decoded JSON value is of the JSON Schema type ``kind`` (a boolean is no number;
+    a type this does not know is taken on trust)."""
+    allowed = _PYTHON_TYPES.get(kind)
+    if allowed is None:
+        return True
+    if isinstance(value, bool):
+        return kind == "boolean"
+    return isinstance(value, allowed)
+
 
 _COMPOSITE = ("allOf", "anyOf", "oneOf", "$ref")
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from faker import Faker
 
+from invoice_contracts.oas import has_json_type
+
 from .fitting import fitting_for
 from .keywords2020 import generate_2020, uses_2020
 from .patterns import string_matching
@@ -82,29 +84,17 @@ def merge_all_of(
     return merged
 
 
-_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-}
-
-
 def fits_type(schema: Mapping[str, Any], value: Any) -> bool:
     """Whether ``value`` (a schema's own ``example`` or ``default``) has the schema's ``type``:
     the cheap first test before the full validation of :mod:`.fitting`."""
     kind = schema.get("type")
     if value is None:
         return kind is None or bool(schema.get("nullable"))
-    if not isinstance(kind, str) or kind not in _TYPES:
+    if not isinstance(kind, str):
         return True
-    if isinstance(value, bool) and kind != "boolean":
-        return False
     if kind == "integer" and isinstance(value, float):
         return value.is_integer()
-    return isinstance(value, _TYPES[kind])
+    return has_json_type(value, kind)
 
 
 def make_faker(seed: int) -> Faker:

@@ -14,20 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from invoice_contracts.oas import has_json_type
+
 from ..fakes import SchemaFaker
 from .lifecycle import Resource, properties_of
 
 __all__ = ["completed", "listed_fields", "ordered", "project", "settable", "shown", "unwrapped", "writable"]
-
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "array": (list,),
-    "object": (dict,),
-    "null": (type(None),),
-}
 
 
 def _types_of(schema: Mapping[str, Any]) -> frozenset[str] | None:
@@ -89,7 +81,7 @@ def _fits(value: Any, schema: Mapping[str, Any], depth: int) -> bool:
         return True
     if "enum" in schema and value not in schema["enum"]:
         return False
-    if kinds is not None and not any(_is(value, kind) for kind in kinds):
+    if kinds is not None and not any(has_json_type(value, kind) for kind in kinds):
         return False
     if not all(_fits(value, part, depth + 1) for part in schema.get("allOf") or () if isinstance(part, Mapping)):
         return False
@@ -106,13 +98,6 @@ def _fits(value: Any, schema: Mapping[str, Any], depth: int) -> bool:
             _fits(item, properties[name], depth + 1) for name, item in value.items() if name in properties
         )
     return True
-
-
-def _is(value: Any, kind: str) -> bool:
-    allowed = _JSON_TYPES.get(kind)
-    if allowed is None:
-        return True  # a type we do not know: taken on trust
-    return isinstance(value, allowed) and not (isinstance(value, bool) and kind in ("integer", "number"))
 
 
 def project(resource: Resource, record: Mapping[str, Any], schema: Mapping[str, Any] | None) -> Any:

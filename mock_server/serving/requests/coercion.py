@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from invoice_contracts.oas import has_json_type
+
 from .validation import compiled
 
 __all__ = ["coerce", "coerce_values", "is_union", "kind_of"]
@@ -24,14 +26,6 @@ _MAX_DEPTH = 32
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INDEX = re.compile(r"[0-9]+")
-_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-}
 
 
 def is_union(schema: Any) -> bool:
@@ -97,7 +91,7 @@ def _choose(candidates: list[tuple[Any, Mapping[str, Any]]], fallback: Any) -> A
             return candidate
     for candidate, member in candidates:
         kind = kind_of(member)
-        if kind is not None and _is_a(candidate, kind):
+        if kind is not None and has_json_type(candidate, kind):
             return candidate
     return fallback
 
@@ -109,12 +103,6 @@ def _valid(schema: Mapping[str, Any], value: Any) -> bool:
         return compiled(schema).is_valid(value)
     except RecursionError:
         return False
-
-
-def _is_a(value: Any, kind: str) -> bool:
-    if isinstance(value, bool) and kind != "boolean":
-        return False
-    return isinstance(value, _PYTHON_TYPES.get(kind, ()))
 
 
 def _cast(value: Any, kind: str | None, schema: Mapping[str, Any], depth: int) -> Any:
