@@ -26,8 +26,10 @@ contracts: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy --strict
 
+# Every core (pytest-xdist), one test file per worker at a time: a file's module fixtures (a server,
+# an npm install into its own folder, a wheel build) are made once, never twice at once.
 pytest: $(INSTALLED)
-	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 test: lint contracts typecheck pytest
 

@@ -29,28 +29,6 @@ CHARGEOVER_AUTH = ("co_test_user", "co_test_pass")
 KEYLINE_AUTH = {"Authorization": "Bearer kl_test_token"}
 
 
-# Under pytest-xdist (make test runs `-n auto --dist loadgroup`) the tests of one file run in one
-# worker, so a module-scoped fixture (a server, an npm install into the file's own folder) is made
-# once; only these files, whose tests share nothing and each run a long conformance, are spread
-# test by test over the workers.
-SPREAD_TEST_BY_TEST = frozenset(
-    {
-        "test_conformance.py",
-        "test_conformance_families.py",
-        "test_oas31_builtin.py",
-        "test_real_specs_conform.py",
-        "test_reference.py",
-        "test_reference_alt.py",
-    }
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.path.name not in SPREAD_TEST_BY_TEST:
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
