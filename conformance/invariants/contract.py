@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from invoice_contracts.oas import escape_pointer, iter_operations, merged, resolve_refs, schema_validator
+from invoice_contracts.oas import escape_pointer, id_candidates, iter_operations, merged, resolve_refs, schema_validator
 
 __all__ = ["ListOperation", "Operation", "find_read", "list_operations", "normalized", "operations"]
 
@@ -203,12 +203,8 @@ class ListOperation:
         """The item property that identifies an item: the read operation's path parameter,
         ``id``, or ``<singular last path segment>_id``; None when there is none."""
         properties = self.item_properties
-        candidates = []
-        if self.read is not None:
-            candidates.append(self.read.path_params[-1])
-        last = self.operation.path.rstrip("/").rsplit("/", 1)[-1]
-        candidates += ["id", f"{last.removesuffix('s')}_id"]
-        return next((name for name in candidates if name in properties), None)
+        reads = (self.read.path_params[-1],) if self.read is not None else ()
+        return next((name for name in id_candidates(self.operation.path, reads) if name in properties), None)
 
     def items(self, body: Any) -> list[Any]:
         found = body if self.items_key is None else body[self.items_key]

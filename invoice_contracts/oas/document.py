@@ -15,6 +15,7 @@ __all__ = [
     "DocumentError",
     "OperationEntry",
     "escape_pointer",
+    "id_candidates",
     "iter_operations",
     "load_document",
     "resolve_refs",
@@ -77,3 +78,11 @@ def iter_operations(document: dict[str, Any]) -> Iterator[OperationEntry]:
             overridden = {(p.get("name"), p.get("in")) for p in own if "$ref" not in p}
             inherited = [p for p in shared if "$ref" in p or (p.get("name"), p.get("in")) not in overridden]
             yield OperationEntry(path, method, operation, [*inherited, *own])
+
+
+def id_candidates(list_path: str, read_params: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The item properties that may identify the items a list at ``list_path`` holds, in order:
+    the path parameters of the reads below it, ``id``, ``<singular last segment>_id``. The mock
+    and the conformance suite pair a list with its read by the same names."""
+    last = list_path.rstrip("/").rsplit("/", 1)[-1]
+    return tuple(dict.fromkeys((*read_params, "id", f"{last.removesuffix('s')}_id")))

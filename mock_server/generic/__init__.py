@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invoice_contracts.oas import id_candidates
+
 from ..contracts import Contract
 from ..rules import ApiRules, Handlers
 from ..serving.responses.examples import warn_invalid_examples
@@ -72,9 +74,8 @@ def _listing(contract: Contract, path: str, method: str) -> Listing | None:
     success = success_of(contract.spec, contract.spec["paths"][path][method])
     if success is None or success.status != 200:
         return None
-    last = path.rstrip("/").rsplit("/", 1)[-1]
     below = [other[len(path) + 2 : -1] for other in contract.spec["paths"] if other.startswith(path.rstrip("/") + "/{")]
-    ids = (*[name for name in below if "/" not in name and "{" not in name], "id", f"{last.removesuffix('s')}_id")
+    ids = id_candidates(path, tuple(name for name in below if "/" not in name and "{" not in name))
     return listing_of(parameters_of(contract.spec, path, method), success.schema, ids)
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from invoice_contracts.oas import resolve_refs
+from invoice_contracts.oas import id_candidates, resolve_refs
 
 from ..contracts import Contract, Operation
 
@@ -302,8 +302,7 @@ def _listed_resource(contract: Contract, read: Operation, lister: Operation) -> 
     if param is None or read_success is None or read_success.schema is None or list_success is None:
         return None
     envelope = envelope_of(read_success.schema)
-    last = lister.path.rstrip("/").rsplit("/", 1)[-1]
-    for field in dict.fromkeys((param, "id", f"{last.removesuffix('s')}_id")):
+    for field in id_candidates(lister.path, (param,)):
         record = _read_record(read_success.schema, envelope, set(), field)
         if field not in properties_of(record)[0]:
             continue
